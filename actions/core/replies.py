@@ -1,0 +1,49 @@
+"""Which responses answer a triaged message: crisis contacts always come first.
+
+Pure decisions shared by the triage action and the Telegram adapter's degraded mode;
+the words themselves live in responses/*.yml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from actions.core.labels import CRITICAL, NONE
+
+CRISIS_REPLY = "utter_general_crisis"
+DEGRADED_REPLY = "utter_general_degraded"
+FALLBACK_REPLY = "utter_general_fallback"
+
+# The general response that answers a message describing no incident, by intent.
+NONE_REPLIES: Mapping[str, str] = {
+    "greet": "utter_general_welcome",
+    "goodbye": "utter_general_goodbye",
+    "thanks": "utter_general_thanks",
+    "ask_help": "utter_general_ask_what_happens",
+    "affirm": "utter_general_ask_what_happens",
+    "deny": "utter_general_ask_what_happens",
+    "ask_human": "utter_general_human",
+    "ask_helplines": "utter_general_helplines",
+    "ask_info": "utter_general_info",
+    "out_of_scope": "utter_general_out_of_scope",
+    "express_distress": "utter_general_distress",
+}
+
+
+def reply_keys(triage: Mapping[str, Any], intent: str | None) -> list[str]:
+    """Response keys for a triaged turn, emergency contacts first when critical."""
+    critical = triage.get("urgency") == CRITICAL
+    keys = [CRISIS_REPLY] if critical else []
+    situation = triage.get("situation", NONE)
+    if situation != NONE:
+        keys.append(f"utter_{situation}_ack")
+    elif not critical:
+        keys.append(NONE_REPLIES.get(intent or "", FALLBACK_REPLY))
+    return keys
+
+
+def degraded_reply_keys(triage: Mapping[str, Any]) -> list[str]:
+    """Engine down: emergency contacts first if the lexicon saw a crisis, then "try again"."""
+    keys = [CRISIS_REPLY] if triage.get("urgency") == CRITICAL else []
+    return keys + [DEGRADED_REPLY]

@@ -1,0 +1,171 @@
+"""Rasa NLU component that gives every message its three triage labels.
+
+Placed last in the pipeline (config.yml). For each message it:
+
+1. predicts the intent (which carries the situation), the urgency and the audience with
+   the linear heads of ``TriageModel``, trained on ``nlu_data/`` where each block's
+   ``metadata`` gives urgency and audience;
+2. runs the reviewed crisis lexicon and the entity lexicon (actions/core);
+3. lets ``actions.core.decide.decide`` apply the safety rules, and writes the result to
+   the parse output as ``triage`` (plus ``intent``, ``intent_ranking`` and entities).
+
+Everything that reads a triage — the action server, ``make classify``, the Telegram
+adapter — therefore reads this one decision.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.core.crisis import match_crisis
+from actions.core.cues import default_entities
+from actions.core.decide import decide
+from actions.nlu.triage_model import Example, TriageModel
+
+logger = logging.getLogger(__name__)
+
+TRIAGE = "triage"
+EXTRACTOR = "TriageClassifier"
+MODEL_FILE = "triage_model.pkl"
+
+
+def _labels_of(message: Message) -> tuple[str | None, str | None]:
+    """Urgency and audience of a training example: example metadata overrides its block's."""
+    metadata = message.get("metadata") or {}
+    merged = {**(metadata.get("intent") or {}), **(metadata.get("example") or {})}
+    return merged.get("urgency"), merged.get("audience")
+
+
+def _example(message: Message) -> Example:
+    """The text and, when the pipeline has a spaCy featurizer, its sentence vector."""
+    _, sentence = message.get_dense_features(TEXT)
+    vector = None if sentence is None else np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+    return Example(message.get(TEXT) or "", vector)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TriageClassifier(GraphComponent, IntentClassifier):
+    """Situation (via intent), urgency and audience for every message, with the crisis net."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"C": 8.0, "vector_weight": 1.0, "flag_weight": 1.0, "ranking_length": 5}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: TriageModel | None = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TriageClassifier:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the three heads on every intent example that carries its labels."""
+        messages = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        labelled = [(m, *_labels_of(m)) for m in messages]
+        missing = [m.get(TEXT) for m, u, a in labelled if u is None or a is None]
+        if missing:
+            raise ValueError(
+                f"{len(missing)} training examples lack urgency/audience metadata, "
+                f"e.g. {missing[0]!r}: add `metadata: {{urgency: ..., audience: ...}}` to their block."
+            )
+        model = TriageModel(
+            c=float(self.config["C"]),
+            vector_weight=float(self.config["vector_weight"]),
+            flag_weight=float(self.config["flag_weight"]),
+        )
+        model.fit(
+            [_example(m) for m, _, _ in labelled],
+            {
+                "intent": [m.get(INTENT) for m, _, _ in labelled],
+                "urgency": [u for _, u, _ in labelled],
+                "audience": [a for _, _, a in labelled],
+            },
+        )
+        self.model = model
+        with self._model_storage.write_to(self._resource) as directory:
+            with (directory / MODEL_FILE).open("wb") as handle:
+                pickle.dump(model, handle)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TriageClassifier:
+        """Load the heads written by ``train`` (our own pickle, inside our own model archive)."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                with (directory / MODEL_FILE).open("rb") as handle:
+                    model = pickle.load(handle)  # noqa: S301 - file written by train() above
+        except (ValueError, FileNotFoundError):
+            logger.warning("triage_model_missing resource=%s", resource.name)
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Write intent, ranking, entities and the decided triage on each message."""
+        if self.model is None or not messages:
+            return messages
+        predictions = self.model.predict([_example(m) for m in messages])
+        for message, scores in zip(messages, predictions):
+            self._annotate(message, scores)
+        return messages
+
+    def _annotate(self, message: Message, scores: dict[str, dict[str, float]]) -> None:
+        text = message.get(TEXT) or ""
+        ranking = sorted(
+            ({"name": name, "confidence": p} for name, p in scores["intent"].items()),
+            key=lambda item: -item["confidence"],
+        )
+        best = ranking[0]
+        entities = default_entities().extract(text)
+        triage = decide(
+            intent=best["name"],
+            intent_confidence=best["confidence"],
+            urgency_scores=scores["urgency"],
+            audience_scores=scores["audience"],
+            crisis=match_crisis(text),
+            entities=entities,
+        )
+        message.set(INTENT, best, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking[: int(self.config["ranking_length"])], add_to_output=True)
+        found = [
+            {"entity": e.entity, "value": e.value, "extractor": EXTRACTOR, "confidence_entity": 1.0}
+            for e in entities
+        ]
+        message.set(ENTITIES, (message.get(ENTITIES) or []) + found, add_to_output=True)
+        message.set(TRIAGE, triage.as_dict(), add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,115 @@
+"""`make run`: start the action server and the Rasa server, then the chat; stop all on exit.
+
+Without TELEGRAM_BOT_TOKEN the chat is the terminal one. Child processes get their own
+session so that Ctrl-C reaches only this launcher, which then stops them in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.pseudonym import load_or_create_key
+from bot.terminal import main_async
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
+READY_TIMEOUT_S = 240
+
+
+def _endpoints(actions_port: int) -> Path:
+    path = VAR / "build" / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    return path
+
+
+def _start(name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    log_path = VAR / "log" / f"{name}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("ab")
+    return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+
+
+def _wait_ready(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            raise RuntimeError("a server stopped during start-up: see var/log/")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {READY_TIMEOUT_S} s: see var/log/")
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def start_engine(rasa_python: str, model: str, rasa_port: int, actions_port: int) -> list[subprocess.Popen[bytes]]:
+    """Start the action server and the Rasa server; return once both answer."""
+    bin_dir = Path(rasa_python).parent
+    actions = _start(
+        "actions", [rasa_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]
+    )
+    rasa = _start(
+        "rasa",
+        [
+            str(bin_dir / "rasa"), "run", "--enable-api", "--model", model,
+            "--port", str(rasa_port), "--endpoints", str(_endpoints(actions_port)),
+            "--interface", "127.0.0.1",
+        ],
+    )
+    processes = [actions, rasa]
+    try:
+        _wait_ready(f"http://127.0.0.1:{actions_port}/health", processes)
+        _wait_ready(f"http://127.0.0.1:{rasa_port}/status", processes)
+    except BaseException:
+        _stop(processes)
+        raise
+    return processes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-python", required=True)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--actions-port", type=int, default=5055)
+    args = parser.parse_args()
+
+    key = load_or_create_key(VAR / "secret" / "pseudonym.key", os.environ.get("PSEUDONYM_KEY"))
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        print("TELEGRAM_BOT_TOKEN is set, but the Telegram adapter is not built yet (issue #4): "
+              "starting the terminal chat.", file=sys.stderr)
+    print("Starting the action server and the Rasa server (about a minute)...", file=sys.stderr)
+    processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port)
+    try:
+        asyncio.run(main_async(f"http://127.0.0.1:{args.rasa_port}", key))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping the servers...", file=sys.stderr)
+        _stop(processes)
+
+
+if __name__ == "__main__":
+    main()

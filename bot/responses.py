@@ -1,0 +1,27 @@
+"""Read the words of responses/*.yml for the replies the adapter sends on its own."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RESPONSES_DIR = Path(__file__).resolve().parents[1] / "responses"
+
+
+@lru_cache(maxsize=1)
+def load_responses(directory: Path = RESPONSES_DIR) -> dict[str, str]:
+    """Response key → first text variant, from every responses file."""
+    texts: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, variants in (data.get("responses") or {}).items():
+            if variants and isinstance(variants[0], dict) and "text" in variants[0]:
+                texts[key] = str(variants[0]["text"])
+    return texts
+
+
+def text_of(key: str) -> str:
+    """The text of one response; a missing key is a bug caught by tests/content."""
+    return load_responses()[key]

@@ -1,0 +1,65 @@
+"""A real local HTTP server that speaks like Rasa's REST channel, and records what it got."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class FakeEngine:
+    """Behaviour switches and the requests received."""
+
+    mode: str = "ok"  # ok | error | slow | garbage
+    delay_s: float = 0.0
+    reply: list[dict[str, Any]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+    url: str = ""
+
+
+@contextmanager
+def running(engine: FakeEngine) -> Iterator[FakeEngine]:
+    """Serve ``engine`` on a free loopback port for the duration of the block."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def _send(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._send(200, json.dumps({"model_file": "fake.tar.gz"}).encode())
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length", 0))
+            engine.received.append(json.loads(self.rfile.read(length)))
+            if engine.mode == "slow":
+                time.sleep(engine.delay_s)
+            if engine.mode == "error":
+                self._send(500, b'{"error": "boom"}')
+            elif engine.mode == "garbage":
+                self._send(200, b"<html>not json")
+            else:
+                self._send(200, json.dumps(engine.reply).encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    engine.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield engine
+    finally:
+        server.shutdown()
+        server.server_close()
