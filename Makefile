@@ -121,7 +121,8 @@ eval: $(MODEL) ## Held-out evaluation, baselines, 5-fold CV -> docs/evaluation.m
 	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --out docs/evaluation.md
 
 .PHONY: bench
-bench: $(MODEL) ## Latency, throughput, train time, Rasa memory
+bench: $(MODEL) ## Latency, throughput, train time, Rasa memory -> docs/benchmark.md
+	@$(BUILD_DOMAIN)
 	$(RASA_PY) -m tests.eval.bench --model $(MODEL) --rasa-port $(RASA_PORT)
 
 .PHONY: clean

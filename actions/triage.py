@@ -24,14 +24,15 @@ class ActionTriageMessage(Action):
         message = tracker.latest_message or {}
         triage = message.get("triage") or {}
         intent = (message.get("intent") or {}).get("name")
-        # Urgency never goes down within a conversation: a calm follow-up after a
-        # crisis message must not hide the emergency contacts.
-        urgency = max_urgency(triage.get("urgency", "low"), tracker.get_slot("urgency") or "low")
-        triage = {**triage, "urgency": urgency}
-        dispatcher.utter_message(json_message={"triage": triage})
+        # The conversation's urgency never goes down: a calm follow-up after a crisis
+        # keeps the hand-off priority. The reply follows this message's own triage.
+        conversation_urgency = max_urgency(triage.get("urgency", "low"), tracker.get_slot("urgency") or "low")
+        dispatcher.utter_message(
+            json_message={"triage": triage, "conversation_urgency": conversation_urgency}
+        )
         for key in reply_keys(triage, intent):
             dispatcher.utter_message(response=key)
-        events: list[EventType] = [SlotSet("urgency", urgency)]
+        events: list[EventType] = [SlotSet("urgency", conversation_urgency)]
         if triage.get("situation", NONE) != NONE:
             events.append(SlotSet("situation", triage["situation"]))
         if triage.get("audience") not in (None, "unknown"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -61,12 +62,12 @@ async def run_terminal(engine: RasaClient, sender: str, stdin: TextIO, stdout: T
     """Read lines until end of input (Ctrl-D) and print each turn."""
     interactive = stdin.isatty()
     stdout.write("Relais — chat local (Ctrl-C ou Ctrl-D pour quitter)\n")
-    loop = asyncio.get_running_loop()
+    lines = _line_queue(stdin)
     while True:
         if interactive:
             stdout.write("vous> ")
             stdout.flush()
-        line = await loop.run_in_executor(None, stdin.readline)
+        line = await lines.get()
         if not line:
             break
         text = line.rstrip("\n")
@@ -77,6 +78,26 @@ async def run_terminal(engine: RasaClient, sender: str, stdin: TextIO, stdout: T
             stdout.write(f"relais> {reply}\n")
         stdout.write(format_triage(turn) + "\n")
         stdout.flush()
+
+
+def _line_queue(stdin: TextIO) -> asyncio.Queue[str]:
+    """Lines of ``stdin`` read by a daemon thread ("" at end of input).
+
+    A daemon thread, not the loop's executor: a blocked ``readline`` must not keep
+    the process alive after Ctrl-C.
+    """
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            line = stdin.readline()
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=pump, name="stdin", daemon=True).start()
+    return queue
 
 
 def new_terminal_sender(key: bytes) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -42,7 +43,11 @@ class Classifier:
 
     def __init__(self, model_path: str) -> None:
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
 
+        # Rasa's debug logs print message texts: keep them off (privacy, and speed).
+        configure_structlog(logging.WARNING)
+        logging.getLogger("rasa").setLevel(logging.WARNING)
         self.agent = Agent.load(model_path)
 
     async def classify(self, text: str) -> dict[str, Any]:

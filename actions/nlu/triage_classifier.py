@@ -41,7 +41,7 @@ EXTRACTOR = "TriageClassifier"
 MODEL_FILE = "triage_model.pkl"
 
 
-def _labels_of(message: Message) -> tuple[str | None, str | None]:
+def labels_of(message: Message) -> tuple[str | None, str | None]:
     """Urgency and audience of a training example: example metadata overrides its block's."""
     metadata = message.get("metadata") or {}
     merged = {**(metadata.get("intent") or {}), **(metadata.get("example") or {})}
@@ -61,7 +61,15 @@ class TriageClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 8.0, "vector_weight": 1.0, "flag_weight": 1.0, "ranking_length": 5}
+        # intent_from_pipeline: keep the intent of an earlier classifier (e.g. DIET, for
+        # comparisons in docs/triage.md) instead of this component's own intent head.
+        return {
+            "C": 8.0,
+            "vector_weight": 1.0,
+            "flag_weight": 1.0,
+            "ranking_length": 5,
+            "intent_from_pipeline": False,
+        }
 
     def __init__(
         self,
@@ -88,7 +96,7 @@ class TriageClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the three heads on every intent example that carries its labels."""
         messages = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        labelled = [(m, *_labels_of(m)) for m in messages]
+        labelled = [(m, *labels_of(m)) for m in messages]
         missing = [m.get(TEXT) for m, u, a in labelled if u is None or a is None]
         if missing:
             raise ValueError(
@@ -148,6 +156,8 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             ({"name": name, "confidence": p} for name, p in scores["intent"].items()),
             key=lambda item: -item["confidence"],
         )
+        if self.config["intent_from_pipeline"] and message.get(INTENT):
+            ranking = message.get(INTENT_RANKING_KEY) or [message.get(INTENT)]
         best = ranking[0]
         entities = default_entities().extract(text)
         triage = decide(

@@ -29,16 +29,16 @@ async def test_critical_message_gets_the_crisis_reply_first() -> None:
     messages, events = await run(tracker(triage, "grooming"))
     responses = [m["response"] for m in messages if m.get("response")]
     assert responses == ["utter_general_crisis", "utter_grooming_ack"]
-    assert messages[0]["custom"] == {"triage": triage}
+    assert messages[0]["custom"] == {"triage": triage, "conversation_urgency": "critical"}
     assert SlotSet("urgency", "critical") in events
     assert SlotSet("situation", "grooming") in events
 
 
-async def test_urgency_is_never_lowered_by_a_calm_follow_up() -> None:
+async def test_conversation_urgency_is_never_lowered_by_a_calm_follow_up() -> None:
     triage = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 0.9}
     messages, events = await run(tracker(triage, "thanks", {"urgency": "critical"}))
-    assert messages[0]["custom"]["triage"]["urgency"] == "critical"
-    assert [m["response"] for m in messages if m.get("response")] == ["utter_general_crisis"]
+    assert messages[0]["custom"] == {"triage": triage, "conversation_urgency": "critical"}
+    assert [m["response"] for m in messages if m.get("response")] == ["utter_general_thanks"]
     assert events == [SlotSet("urgency", "critical")]
 
 
