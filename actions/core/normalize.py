@@ -20,6 +20,7 @@ from actions.core.paths import LEXICON_DIR
 MAX_CHARS = 4000  # longer input is cut: a message is read, not a book
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"\s+")
 
@@ -38,19 +39,25 @@ def load_sms_lexicon(path: Path = LEXICON_DIR / "sms.yml") -> dict[str, str]:
     return {basic_fold(k): basic_fold(v) for k, v in (data.get("expansions") or {}).items()}
 
 
+def _prefold(text: str) -> str:
+    """Lower case, no accents, one apostrophe, runs of 3+ letters shortened."""
+    text = text[:MAX_CHARS].lower().translate(_APOSTROPHES).translate(_LIGATURES)
+    return _REPEATS.sub(r"\1", strip_accents(text))
+
+
 def basic_fold(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes and spaces (no SMS expansion)."""
-    text = strip_accents(text[:MAX_CHARS].lower().translate(_APOSTROPHES))
-    text = text.replace("'", " ").replace("-", " ")
-    text = _REPEATS.sub(r"\1", text)
+    text = _prefold(text).replace("'", " ").replace("-", " ")
     return _SPACES.sub(" ", text).strip()
 
 
 def fold(text: str) -> str:
     """Full folding used by the crisis matcher and the cue extractors."""
-    text = basic_fold(text)
-    # Punctuation becomes a space; symbols such as emojis stay (some are crisis signals).
-    text = "".join(" " if unicodedata.category(c)[0] in "PC" else c for c in text)
+    text = _prefold(text)
+    # Punctuation becomes a space, except the apostrophe for now; symbols such as
+    # emojis stay (some are crisis signals).
+    text = "".join(c if c == "'" or unicodedata.category(c)[0] not in "PC" else " " for c in text)
     expansions = load_sms_lexicon()
-    words = [expansions.get(w, w) for w in text.split()]
-    return _SPACES.sub(" ", " ".join(words)).strip()
+    # A word glued to an apostrophe is not an SMS spelling: the "c" of "c'est" stays.
+    words = [w if "'" in w else expansions.get(w, w) for w in text.split()]
+    return _SPACES.sub(" ", " ".join(words).replace("'", " ")).strip()

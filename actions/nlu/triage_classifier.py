@@ -64,7 +64,7 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         # intent_from_pipeline: keep the intent of an earlier classifier (e.g. DIET, for
         # comparisons in docs/triage.md) instead of this component's own intent head.
         return {
-            "C": 8.0,
+            "C": 100.0,
             "vector_weight": 1.0,
             "flag_weight": 1.0,
             "ranking_length": 5,
