@@ -116,6 +116,10 @@ test: install validate $(MODEL) ## Validate data, train if needed, run every tes
 	$(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data
 	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions --ignore=tests/actions/core tests/nlu
 
+.PHONY: lint
+lint: $(BOT_VENV)/.installed ## ruff over actions/, bot/ and tests/
+	$(BOT_VENV)/bin/ruff check actions bot tests
+
 .PHONY: eval
 eval: $(MODEL) ## Held-out evaluation, baselines, 5-fold CV -> docs/evaluation.md
 	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --out docs/evaluation.md

@@ -117,9 +117,8 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             },
         )
         self.model = model
-        with self._model_storage.write_to(self._resource) as directory:
-            with (directory / MODEL_FILE).open("wb") as handle:
-                pickle.dump(model, handle)
+        with self._model_storage.write_to(self._resource) as directory, (directory / MODEL_FILE).open("wb") as handle:
+            pickle.dump(model, handle)
         return self._resource
 
     @classmethod
@@ -133,9 +132,8 @@ class TriageClassifier(GraphComponent, IntentClassifier):
     ) -> TriageClassifier:
         """Load the heads written by ``train`` (our own pickle, inside our own model archive)."""
         try:
-            with model_storage.read_from(resource) as directory:
-                with (directory / MODEL_FILE).open("rb") as handle:
-                    model = pickle.load(handle)  # noqa: S301 - file written by train() above
+            with model_storage.read_from(resource) as directory, (directory / MODEL_FILE).open("rb") as handle:
+                model = pickle.load(handle)  # noqa: S301 - file written by train() above
         except (ValueError, FileNotFoundError):
             logger.warning("triage_model_missing resource=%s", resource.name)
             model = None
@@ -146,7 +144,7 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         if self.model is None or not messages:
             return messages
         predictions = self.model.predict([_example(m) for m in messages])
-        for message, scores in zip(messages, predictions):
+        for message, scores in zip(messages, predictions, strict=False):
             self._annotate(message, scores)
         return messages
 

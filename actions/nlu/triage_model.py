@@ -77,7 +77,7 @@ class TriageModel:
                     norm = float(np.linalg.norm(e.vector))
                     vectors[i] = e.vector / norm if norm else 0.0
             blocks.append(csr_matrix(vectors * self.vector_weight))
-        flags = np.array([_flags(e.text, f) for e, f in zip(examples, folded)], dtype=np.float32)
+        flags = np.array([_flags(e.text, f) for e, f in zip(examples, folded, strict=False)], dtype=np.float32)
         blocks.append(csr_matrix(flags * self.flag_weight))
         return hstack(blocks).tocsr()
 
@@ -96,5 +96,5 @@ class TriageModel:
         for head, clf in self.heads.items():
             probs = clf.predict_proba(x)
             for i, row in enumerate(probs):
-                out[i][head] = {str(label): float(p) for label, p in zip(clf.classes_, row)}
+                out[i][head] = {str(label): float(p) for label, p in zip(clf.classes_, row, strict=False)}
         return out

@@ -30,7 +30,7 @@ class KeywordBaseline:
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> KeywordBaseline:
         word_label: dict[str, Counter[str]] = defaultdict(Counter)
-        for text, label in zip(texts, labels):
+        for text, label in zip(texts, labels, strict=False):
             for word in set(WORD.findall(text.lower())):
                 word_label[word][label] += 1
         self.default = Counter(labels).most_common(1)[0][0]

@@ -1,0 +1,56 @@
+"""The real engine as `make run` starts it: Rasa server + action server, through bot/engine.py."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from bot.engine import RasaClient
+from bot.launcher import _stop, start_engine
+from bot.responses import text_of
+from bot.terminal import chat_turn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def engine_url(model_path: str) -> Iterator[str]:
+    rasa_port, actions_port = free_port(), free_port()
+    processes = start_engine(sys.executable, model_path, rasa_port, actions_port)
+    try:
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        _stop(processes)
+        assert all(p.poll() is not None for p in processes)
+
+
+async def test_a_conversation_through_the_real_engine(engine_url: str) -> None:
+    client = RasaClient(engine_url, timeout_s=10)
+    assert await client.ready()
+    greeting = await chat_turn(client, "e2e-pseudo-1", "salut")
+    assert greeting.triage["situation"] == "none"
+    assert greeting.texts == [text_of("utter_general_welcome")]
+
+    blackmail = await chat_turn(client, "e2e-pseudo-1", "il veut 150€ sinon il envoie mes nudes a toute ma classe")
+    assert (blackmail.triage["situation"], blackmail.triage["urgency"]) == ("sextortion", "high")
+    assert blackmail.texts == [text_of("utter_sextortion_ack")]
+
+    crisis = await chat_turn(client, "e2e-pseudo-1", "jveux plus etre la")
+    assert crisis.triage["urgency"] == "critical"
+    assert crisis.texts[0] == text_of("utter_general_crisis")
+    await client.aclose()
+
+
+async def test_conversations_are_kept_apart_by_pseudonym(engine_url: str) -> None:
+    client = RasaClient(engine_url, timeout_s=10)
+    await chat_turn(client, "e2e-pseudo-2", "je me scarifie")
+    other = await chat_turn(client, "e2e-pseudo-3", "merci")
+    assert other.texts == [text_of("utter_general_thanks")]
+    await client.aclose()
