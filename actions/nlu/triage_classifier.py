@@ -5,7 +5,8 @@ Placed last in the pipeline (config.yml). For each message it:
 1. predicts the intent (which carries the situation), the urgency and the audience with
    the linear heads of ``TriageModel``, trained on ``nlu_data/`` where each block's
    ``metadata`` gives urgency and audience;
-2. runs the reviewed crisis lexicon and the entity lexicon (actions/core);
+2. runs the reviewed crisis lexicon and the entity lexicon (actions/core), once per
+   message: the same signals feed the model and the safety rules;
 3. lets ``actions.core.decide.decide`` apply the safety rules, and writes the result to
    the parse output as ``triage`` (plus ``intent``, ``intent_ranking`` and entities).
 
@@ -29,10 +30,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.core.crisis import match_crisis
-from actions.core.cues import default_entities
 from actions.core.decide import decide
-from actions.nlu.triage_model import Example, TriageModel
+from actions.nlu.triage_model import Example, Signals, TriageModel
 
 logger = logging.getLogger(__name__)
 
@@ -143,13 +142,13 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         """Write intent, ranking, entities and the decided triage on each message."""
         if self.model is None or not messages:
             return messages
-        predictions = self.model.predict([_example(m) for m in messages])
-        for message, scores in zip(messages, predictions, strict=False):
-            self._annotate(message, scores)
+        examples = [_example(m) for m in messages]
+        predictions = self.model.predict(examples)
+        for message, example, scores in zip(messages, examples, predictions, strict=True):
+            self._annotate(message, example.read(), scores)
         return messages
 
-    def _annotate(self, message: Message, scores: dict[str, dict[str, float]]) -> None:
-        text = message.get(TEXT) or ""
+    def _annotate(self, message: Message, signals: Signals, scores: dict[str, dict[str, float]]) -> None:
         ranking = sorted(
             ({"name": name, "confidence": p} for name, p in scores["intent"].items()),
             key=lambda item: -item["confidence"],
@@ -157,13 +156,13 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         if self.config["intent_from_pipeline"] and message.get(INTENT):
             ranking = message.get(INTENT_RANKING_KEY) or [message.get(INTENT)]
         best = ranking[0]
-        entities = default_entities().extract(text)
+        entities = signals.entities
         triage = decide(
             intent=best["name"],
             intent_confidence=best["confidence"],
             urgency_scores=scores["urgency"],
             audience_scores=scores["audience"],
-            crisis=match_crisis(text),
+            crisis=signals.crisis,
             entities=entities,
         )
         message.set(INTENT, best, add_to_output=True)

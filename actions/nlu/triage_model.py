@@ -25,11 +25,24 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from actions.core.audience_cues import default_audience_cues
-from actions.core.crisis import default_lexicon
-from actions.core.cues import default_entities
+from actions.core.crisis import CrisisMatch, default_lexicon
+from actions.core.cues import Entity, default_entities
 from actions.core.normalize import fold
 
 HEADS = ("intent", "urgency", "audience")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the reviewed lexicons read in one message, computed once per message."""
+
+    folded: str
+    crisis: CrisisMatch
+    entities: tuple[Entity, ...]
+
+    @classmethod
+    def read(cls, text: str) -> Signals:
+        return cls(fold(text), default_lexicon().match(text), tuple(default_entities().extract(text)))
 
 
 @dataclass
@@ -38,16 +51,21 @@ class Example:
 
     text: str
     vector: np.ndarray | None = None
+    signals: Signals | None = None
+
+    def read(self) -> Signals:
+        if self.signals is None:
+            self.signals = Signals.read(self.text)
+        return self.signals
 
 
-def _flags(text: str, folded: str) -> list[float]:
-    """Reviewed-lexicon signals: crisis categories, entity kinds, audience cues."""
-    crisis = default_lexicon().match(text).categories
-    kinds = {e.entity for e in default_entities().extract(text)}
-    flags = [1.0 if c in crisis else 0.0 for c in default_lexicon().categories]
+def _flags(signals: Signals) -> list[float]:
+    """Reviewed-lexicon signals: crisis categories, entity kinds, audience cues, length."""
+    kinds = {e.entity for e in signals.entities}
+    flags = [1.0 if c in signals.crisis.categories else 0.0 for c in default_lexicon().categories]
     flags += [1.0 if k in kinds else 0.0 for k in ("platform", "age", "deadline", "amount")]
-    flags += default_audience_cues().counts(folded)
-    flags.append(min(len(folded.split()), 60) / 60.0)
+    flags += default_audience_cues().counts(signals.folded)
+    flags.append(min(len(signals.folded.split()), 60) / 60.0)
     return flags
 
 
@@ -64,7 +82,8 @@ class TriageModel:
         self.vector_size = 0
 
     def _features(self, examples: Sequence[Example], fit: bool = False) -> csr_matrix:
-        folded = [fold(e.text) for e in examples]
+        signals = [e.read() for e in examples]
+        folded = [sig.folded for sig in signals]
         if fit:
             self.words.fit(folded)
             self.chars.fit(folded)
@@ -77,7 +96,7 @@ class TriageModel:
                     norm = float(np.linalg.norm(e.vector))
                     vectors[i] = e.vector / norm if norm else 0.0
             blocks.append(csr_matrix(vectors * self.vector_weight))
-        flags = np.array([_flags(e.text, f) for e, f in zip(examples, folded, strict=False)], dtype=np.float32)
+        flags = np.array([_flags(sig) for sig in signals], dtype=np.float32)
         blocks.append(csr_matrix(flags * self.flag_weight))
         return hstack(blocks).tocsr()
 
