@@ -34,7 +34,7 @@ class KeywordBaseline:
             for word in set(WORD.findall(text.lower())):
                 word_label[word][label] += 1
         self.default = Counter(labels).most_common(1)[0][0]
-        for label in set(labels):
+        for label in sorted(set(labels)):
             scored = [
                 (counts[label] / sum(counts.values()), counts[label], word)
                 for word, counts in word_label.items()
