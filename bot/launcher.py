@@ -53,7 +53,8 @@ def _wait_ready(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
     raise RuntimeError(f"{url} not ready after {READY_TIMEOUT_S} s: see var/log/")
 
 
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+def stop_engine(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each server's process group, then SIGKILL what is still there after 10 s."""
     for process in processes:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -83,7 +84,7 @@ def start_engine(rasa_python: str, model: str, rasa_port: int, actions_port: int
         _wait_ready(f"http://127.0.0.1:{actions_port}/health", processes)
         _wait_ready(f"http://127.0.0.1:{rasa_port}/status", processes)
     except BaseException:
-        _stop(processes)
+        stop_engine(processes)
         raise
     return processes
 
@@ -108,7 +109,7 @@ def main() -> None:
         pass
     finally:
         print("\nStopping the servers...", file=sys.stderr)
-        _stop(processes)
+        stop_engine(processes)
 
 
 if __name__ == "__main__":

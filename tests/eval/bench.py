@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -92,39 +91,18 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wait_for(url: str, timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer")
-
-
 def runtime_memory(model: str, port: int, texts: list[str]) -> tuple[float, float]:
     """Resident memory (MB) of a Rasa server after 300 parses, and of the action server."""
-    rasa = subprocess.Popen(
-        [RASA, "run", "--enable-api", "--model", model, "--port", str(port), "--interface", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port + 50)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+    from bot.launcher import start_engine, stop_engine
+
+    actions, rasa = processes = start_engine(sys.executable, model, port, port + 50)
     try:
-        wait_for(f"http://127.0.0.1:{port}/status")
-        wait_for(f"http://127.0.0.1:{port + 50}/health")
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             for text in (texts * 2)[:300]:
                 client.post("/model/parse", json={"text": text}).raise_for_status()
         return rss_mb(rasa.pid), rss_mb(actions.pid)
     finally:
-        for process in (rasa, actions):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+        stop_engine(processes)
 
 
 def main() -> None:

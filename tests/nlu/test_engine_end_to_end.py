@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.engine import RasaClient
-from bot.launcher import _stop, start_engine
+from bot.launcher import start_engine, stop_engine
 from bot.responses import text_of
 from bot.terminal import chat_turn
 
@@ -27,7 +27,7 @@ def engine_url(model_path: str) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
-        _stop(processes)
+        stop_engine(processes)
         assert all(p.poll() is not None for p in processes)
 
 
