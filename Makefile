@@ -36,8 +36,9 @@ MODEL_INPUTS := config.yml domain.yml requirements/rasa.lock \
 MODEL_HASH := $(shell sha256sum $(MODEL_INPUTS) | sha256sum | cut -c1-12)
 MODEL := models/relais-$(MODEL_HASH).tar.gz
 DOMAIN_DIR := var/build/domain
-# Rasa reads one domain: domain.yml plus every responses/*.yml, merged from a build folder.
-BUILD_DOMAIN = rm -rf $(DOMAIN_DIR) && mkdir -p $(DOMAIN_DIR) && cp domain.yml responses/*.yml $(DOMAIN_DIR)/
+# Rasa reads one domain: domain.yml plus every responses/*.yml, merged from a build folder;
+# responses/helplines.yml is data read by the actions, not a domain file.
+BUILD_DOMAIN = rm -rf $(DOMAIN_DIR) && mkdir -p $(DOMAIN_DIR) && cp domain.yml $(filter-out responses/helplines.yml,$(wildcard responses/*.yml)) $(DOMAIN_DIR)/
 
 .PHONY: help
 help: ## List the targets
