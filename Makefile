@@ -116,6 +116,10 @@ run: install $(MODEL) ## Start the engine and the chat (terminal chat without a 
 test: install validate $(MODEL) ## Validate data, train if needed, run every test
 	$(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data
 	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions --ignore=tests/actions/core tests/nlu
+	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/stories \
+		--fail-on-prediction-errors --out var/test_core >var/test_core.log 2>&1 \
+		|| { grep -v -i warn var/test_core.log | tail -n 30; exit 1; }
+	@grep -h "Correct:" var/test_core.log | tail -n 1 | sed 's/.*Correct:/rasa test stories: correct/'
 
 .PHONY: lint
 lint: $(BOT_VENV)/.installed ## ruff over actions/, bot/ and tests/

@@ -1,4 +1,4 @@
-"""Triage action: read the NLU decision, keep it in slots, pick the first reply."""
+"""Triage action: read the NLU decision, keep it in slots, decide the first reply."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core.labels import NONE, max_urgency
+from actions.common import CRISIS_OFFER, conversation_urgency, say, turn_triage
+from actions.core.labels import CRITICAL, NONE
 from actions.core.replies import reply_keys
+from actions.core.steps import CONFIRM_BELOW, minor_from_age
+from actions.steps import begin_steps
 
 
 class ActionTriageMessage(Action):
-    """Decides the first reply to a message from the triage the NLU component wrote."""
+    """Decides the reply to a free-text message from the triage the NLU component wrote."""
 
     def name(self) -> str:
         return "action_triage_message"
@@ -22,19 +25,35 @@ class ActionTriageMessage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}
-        triage = message.get("triage") or {}
+        triage = turn_triage(tracker)
         intent = (message.get("intent") or {}).get("name")
-        # The conversation's urgency never goes down: a calm follow-up after a crisis
-        # keeps the hand-off priority. The reply follows this message's own triage.
-        conversation_urgency = max_urgency(triage.get("urgency", "low"), tracker.get_slot("urgency") or "low")
-        dispatcher.utter_message(
-            json_message={"triage": triage, "conversation_urgency": conversation_urgency}
-        )
-        for key in reply_keys(triage, intent):
-            dispatcher.utter_message(response=key)
-        events: list[EventType] = [SlotSet("urgency", conversation_urgency)]
-        if triage.get("situation", NONE) != NONE:
-            events.append(SlotSet("situation", triage["situation"]))
-        if triage.get("audience") not in (None, "unknown"):
-            events.append(SlotSet("audience", triage["audience"]))
-        return events
+        urgency = conversation_urgency(tracker, triage)
+        dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": urgency})
+        for key in reply_keys(triage, intent):  # emergency contacts first when critical
+            say(dispatcher, tracker, key)
+
+        events: list[EventType] = [SlotSet("urgency", urgency)]
+        situation = triage.get("situation", NONE)
+        audience = triage.get("audience")
+        minor = minor_from_age(next(tracker.get_latest_entity_values("age"), None))
+        if minor is None:
+            minor = tracker.get_slot("minor")
+        else:
+            events.append(SlotSet("minor", minor))
+        if situation != NONE:
+            # A new situation restarts the steps (the user may change situation at any time).
+            events += [SlotSet("situation", situation), SlotSet("step", 0.0)]
+        if audience not in (None, "unknown"):
+            events.append(SlotSet("audience", audience))
+
+        if triage.get("urgency") == CRITICAL:
+            # The steps wait: they resume only if the user asks (button in the offer).
+            say(dispatcher, tracker, CRISIS_OFFER)
+            return events
+        if situation == NONE:
+            return events
+        if float(triage.get("confidence", 0.0)) < CONFIRM_BELOW:
+            say(dispatcher, tracker, "utter_general_confirm_situation")
+            return events
+        audience = audience if audience not in (None, "unknown") else tracker.get_slot("audience")
+        return events + begin_steps(dispatcher, tracker, domain, situation, audience, minor)

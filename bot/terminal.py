@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from actions.core.decide import degraded_triage
+from actions.core.helplines import default_directory
 from actions.core.replies import degraded_reply_keys
 from bot.engine import EngineUnavailable, RasaClient
 from bot.responses import text_of
@@ -41,7 +42,8 @@ async def chat_turn(engine: RasaClient, sender: str, text: str, country: str = "
     except EngineUnavailable as error:
         log.warning("engine_unavailable sender=%s error=%s", sender, error)
         triage = degraded_triage(text).as_dict()
-        return Turn([text_of(k) for k in degraded_reply_keys(triage)], triage, degraded=True)
+        texts = [default_directory().fill(text_of(k), country) for k in degraded_reply_keys(triage)]
+        return Turn(texts, triage, degraded=True)
     texts = []
     for message in reply.messages:
         lines = [message.text] + [f"  [{b['title']}]" for b in message.buttons]

@@ -23,12 +23,16 @@ NONE_REPLIES: Mapping[str, str] = {
     "ask_help": "utter_general_ask_what_happens",
     "affirm": "utter_general_ask_what_happens",
     "deny": "utter_general_ask_what_happens",
-    "ask_human": "utter_general_human",
-    "ask_helplines": "utter_general_helplines",
     "ask_info": "utter_general_info",
     "out_of_scope": "utter_general_out_of_scope",
     "express_distress": "utter_general_distress",
 }
+
+
+def ack_key(situation: str, audience: str | None) -> str:
+    """The acknowledgement of a situation, in the register of who is writing."""
+    suffix = {"parent": "_parent", "witness": "_witness"}.get(audience or "", "")
+    return f"utter_{situation}_ack{suffix}"
 
 
 def reply_keys(triage: Mapping[str, Any], intent: str | None) -> list[str]:
@@ -37,7 +41,7 @@ def reply_keys(triage: Mapping[str, Any], intent: str | None) -> list[str]:
     keys = [CRISIS_REPLY] if critical else []
     situation = triage.get("situation", NONE)
     if situation != NONE:
-        keys.append(f"utter_{situation}_ack")
+        keys.append(ack_key(situation, triage.get("audience")))
     elif not critical:
         keys.append(NONE_REPLIES.get(intent or "", FALLBACK_REPLY))
     return keys

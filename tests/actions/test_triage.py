@@ -1,4 +1,4 @@
-"""The triage action: slots, crisis contacts first, urgency never lowered in a conversation."""
+"""The triage action: crisis first, confirmation when unsure, age only when it matters."""
 
 from __future__ import annotations
 
@@ -6,47 +6,60 @@ import subprocess
 import sys
 from typing import Any
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.triage import ActionTriageMessage
+from tests.actions.conftest import make_tracker, responses_of
 
 
-def tracker(triage: dict[str, Any], intent: str, slots: dict[str, Any] | None = None) -> Tracker:
-    latest = {"text": "…", "intent": {"name": intent, "confidence": 0.9}, "entities": [], "triage": triage}
-    return Tracker("pseudo", slots or {}, latest, [], False, None, {}, "action_listen")
+def triage(situation: str, urgency: str, audience: str = "victim", confidence: float = 0.9) -> dict[str, Any]:
+    return {"situation": situation, "urgency": urgency, "audience": audience, "confidence": confidence}
 
 
-async def run(t: Tracker) -> tuple[list[dict[str, Any]], list[Any]]:
+async def run(tracker: Any, domain: dict[str, Any]) -> tuple[CollectingDispatcher, list[Any]]:
     dispatcher = CollectingDispatcher()
-    events = await ActionTriageMessage().run(dispatcher, t, {})
-    return dispatcher.messages, events
+    return dispatcher, await ActionTriageMessage().run(dispatcher, tracker, domain)
 
 
-async def test_critical_message_gets_the_crisis_reply_first() -> None:
-    triage = {"situation": "grooming", "urgency": "critical", "audience": "victim", "confidence": 0.8}
-    messages, events = await run(tracker(triage, "grooming"))
-    responses = [m["response"] for m in messages if m.get("response")]
-    assert responses == ["utter_general_crisis", "utter_grooming_ack"]
-    assert messages[0]["custom"] == {"triage": triage, "conversation_urgency": "critical"}
-    assert SlotSet("urgency", "critical") in events
-    assert SlotSet("situation", "grooming") in events
+async def test_critical_message_gets_the_crisis_reply_first(domain: dict[str, Any]) -> None:
+    t = triage("grooming", "critical")
+    dispatcher, events = await run(make_tracker("grooming", t), domain)
+    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_grooming_ack", "utter_general_crisis_offer"]
+    assert dispatcher.messages[0]["custom"] == {"triage": t, "conversation_urgency": "critical"}
+    assert SlotSet("urgency", "critical") in events and SlotSet("situation", "grooming") in events
 
 
-async def test_conversation_urgency_is_never_lowered_by_a_calm_follow_up() -> None:
-    triage = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 0.9}
-    messages, events = await run(tracker(triage, "thanks", {"urgency": "critical"}))
-    assert messages[0]["custom"] == {"triage": triage, "conversation_urgency": "critical"}
-    assert [m["response"] for m in messages if m.get("response")] == ["utter_general_thanks"]
+async def test_conversation_urgency_is_never_lowered_by_a_calm_follow_up(domain: dict[str, Any]) -> None:
+    t = triage("none", "low", "unknown")
+    dispatcher, events = await run(make_tracker("thanks", t, {"urgency": "critical"}), domain)
+    assert dispatcher.messages[0]["custom"] == {"triage": t, "conversation_urgency": "critical"}
+    assert responses_of(dispatcher) == ["custom", "utter_general_thanks"]
     assert events == [SlotSet("urgency", "critical")]
 
 
-async def test_small_talk_keeps_situation_and_audience_slots() -> None:
-    triage = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 0.99}
-    messages, events = await run(tracker(triage, "greet"))
-    assert [m["response"] for m in messages if m.get("response")] == ["utter_general_welcome"]
+async def test_small_talk_keeps_situation_and_audience_slots(domain: dict[str, Any]) -> None:
+    dispatcher, events = await run(make_tracker("greet", triage("none", "low", "unknown", 0.99)), domain)
+    assert responses_of(dispatcher) == ["custom", "utter_general_welcome"]
     assert events == [SlotSet("urgency", "low")]
+
+
+async def test_an_incident_asks_the_age_when_it_changes_the_advice(domain: dict[str, Any]) -> None:
+    dispatcher, events = await run(make_tracker("sextortion", triage("sextortion", "high")), domain)
+    assert responses_of(dispatcher) == ["custom", "utter_sextortion_ack", "utter_general_ask_minor"]
+    assert SlotSet("situation", "sextortion") in events and SlotSet("audience", "victim") in events
+
+
+async def test_a_known_age_goes_straight_to_step_one(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("sextortion", triage("sextortion", "high"), entities=[{"entity": "age", "value": 15}])
+    dispatcher, events = await run(tracker, domain)
+    assert responses_of(dispatcher) == ["custom", "utter_sextortion_ack", "text", "utter_general_step_menu"]
+    assert SlotSet("minor", True) in events and SlotSet("step", 1.0) in events
+
+
+async def test_an_unsure_triage_is_confirmed_with_buttons(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium", confidence=0.4)), domain)
+    assert responses_of(dispatcher)[-1] == "utter_general_confirm_situation"
 
 
 def test_the_action_server_does_not_load_tensorflow() -> None:
@@ -56,4 +69,5 @@ def test_the_action_server_does_not_load_tensorflow() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("False")
-    assert "action_triage_message" in out
+    for name in ("action_triage_message", "action_next_step", "action_request_handoff", "action_session_start"):
+        assert name in out

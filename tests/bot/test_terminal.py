@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from actions.core.helplines import default_directory
 from bot.engine import RasaClient
 from bot.responses import text_of
 from bot.terminal import chat_turn, run_terminal
@@ -30,8 +31,8 @@ async def test_engine_down_crisis_message_gets_emergency_contacts_first() -> Non
     await client.aclose()
     assert turn.degraded
     assert turn.triage["urgency"] == "critical"
-    assert turn.texts[0] == text_of("utter_general_crisis")
-    assert "3114" in turn.texts[0]
+    assert turn.texts[0] == default_directory().fill(text_of("utter_general_crisis"), "FR")
+    assert "3114" in turn.texts[0] and "112" in turn.texts[0]
 
 
 async def test_engine_down_ordinary_message_gets_a_kind_try_again() -> None:
@@ -39,7 +40,7 @@ async def test_engine_down_ordinary_message_gets_a_kind_try_again() -> None:
         client = RasaClient(engine.url)
         turn = await chat_turn(client, "pseudo", "on m'insulte sur insta")
         await client.aclose()
-    assert turn.texts == [text_of("utter_general_degraded")]
+    assert turn.texts == [default_directory().fill(text_of("utter_general_degraded"), "FR")]
     assert turn.triage["urgency"] == "low"
 
 

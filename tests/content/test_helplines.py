@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.core.helplines import ROLES, Directory, default_directory
-from bot.responses import load_responses
 
 DIRECTORY = default_directory()
 ALL_HELPLINES = [h for c in DIRECTORY.countries.values() for h in c.helplines] + list(DIRECTORY.international)
@@ -38,9 +37,12 @@ def test_the_five_countries_and_france_by_default() -> None:
     assert DIRECTORY.placeholders("FR")["ligne_cyber"] == "le 3018"
 
 
-def test_every_placeholder_in_the_responses_is_a_helpline_role() -> None:
-    used = {name for text in load_responses().values() for name in re.findall(r"\{([a-z_]+)\}", text)}
-    assert used <= set(ROLES)
+def test_every_placeholder_in_the_responses_is_a_helpline_role_or_filled_by_an_action() -> None:
+    from tests.content.test_responses import action_values, every_variation
+
+    for key, variation in every_variation():
+        used = set(re.findall(r"\{([a-z_]+)\}", variation["text"]))
+        assert used <= set(ROLES) | set(action_values(variation)), key
 
 
 def test_who_is_open_now_follows_verified_hours() -> None:

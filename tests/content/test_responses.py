@@ -18,7 +18,7 @@ EMERGENCY_NUMBERS = ("112", "17", "3114", "119")
 
 
 def keys_the_code_can_pick() -> set[str]:
-    situation_keys = {f"utter_{s}_ack" for s in SITUATIONS if s != "none"}
+    situation_keys = {f"utter_{s}_ack{x}" for s in SITUATIONS if s != "none" for x in ("", "_parent", "_witness")}
     return situation_keys | set(NONE_REPLIES.values()) | {CRISIS_REPLY, DEGRADED_REPLY, FALLBACK_REPLY}
 
 
@@ -27,37 +27,59 @@ def test_every_key_the_code_uses_exists(key: str) -> None:
     assert key in load_responses()
 
 
-def every_variation() -> list[tuple[str, str]]:
-    """(key, text) of every variation of every response, conditional ones included."""
+def every_variation() -> list[tuple[str, dict]]:
+    """(key, variation) of every variation of every response, conditional ones included."""
     pairs = []
     for path in sorted((Path(__file__).resolve().parents[2] / "responses").glob("*.yml")):
         for key, variations in (yaml.safe_load(path.read_text("utf-8")).get("responses") or {}).items():
-            pairs += [(key, v["text"]) for v in variations]
+            pairs += [(key, v) for v in variations]
     return pairs
 
 
-@pytest.mark.parametrize(("key", "text"), every_variation())
+def action_values(variation: dict) -> dict[str, str]:
+    """Sample values for the placeholders an action fills (templates and lists)."""
+    meta = variation.get("metadata") or {}
+    names = list(meta.get("template") or []) + list(meta.get("filled_by_action") or [])
+    return {name: "X" for name in names}
+
+
+@pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
 @pytest.mark.parametrize("country", sorted(default_directory().countries))
-def test_every_text_once_filled_fits_and_has_no_placeholder_left(key: str, text: str, country: str) -> None:
-    filled = default_directory().fill(text, country)
+def test_every_text_once_filled_fits_and_has_no_placeholder_left(key: str, variation: dict, country: str) -> None:
+    filled = default_directory().fill(variation["text"], country)
+    for name, value in action_values(variation).items():
+        filled = filled.replace("{" + name + "}", value)
     assert 0 < len(filled) <= TELEGRAM_MAX_CHARS
     assert "{" not in filled and "}" not in filled, f"{key} keeps a placeholder in {country}"
 
 
 def test_the_crisis_reply_carries_the_emergency_contacts() -> None:
-    text = load_responses()[CRISIS_REPLY]
+    text = default_directory().fill(load_responses()[CRISIS_REPLY], "FR")
     for number in EMERGENCY_NUMBERS:
         assert re.search(rf"\b{number}\b", text), number
 
 
-def test_the_degraded_reply_carries_emergency_numbers() -> None:
-    text = load_responses()[DEGRADED_REPLY]
-    assert "112" in text and "3114" in text
+@pytest.mark.parametrize("country", sorted(default_directory().countries))
+@pytest.mark.parametrize("key", [CRISIS_REPLY, DEGRADED_REPLY])
+def test_crisis_and_degraded_replies_give_the_emergency_number_of_every_country(key: str, country: str) -> None:
+    text = default_directory().fill(load_responses()[key], country)
+    assert default_directory().placeholders(country)["numero_urgence"] in text
+    assert default_directory().placeholders(country)["ligne_suicide"] in text
 
 
-@pytest.mark.parametrize(("key", "text"), every_variation())
-def test_no_placeholder_with_a_lower_case_value_opens_a_sentence(key: str, text: str) -> None:
+@pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
+def test_no_placeholder_with_a_lower_case_value_opens_a_sentence(key: str, variation: dict) -> None:
     # Rasa fills placeholders as they are: "le 3018" must not open a sentence.
-    for match in re.finditer(r"(^|[.!?]\s+|\n)\{([a-z_]+)\}", text):
+    for match in re.finditer(r"(^|[.!?]\s+|\n)\{([a-z_]+)\}", variation["text"]):
+        if match[2] in action_values(variation):
+            continue
         values = [default_directory().placeholders(c)[match[2]] for c in default_directory().countries]
         assert all(v[:1].isupper() for v in values), f"{key}: {{{match[2]}}} opens a sentence"
+
+
+def test_every_response_key_named_in_the_actions_exists() -> None:
+    named = set()
+    for path in (Path(__file__).resolve().parents[2] / "actions").rglob("*.py"):
+        named |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text("utf-8")))
+    assert named, "the scan found no key: the test would prove nothing"
+    assert named - set(load_responses()) == set()

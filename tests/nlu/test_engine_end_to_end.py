@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from actions.core.helplines import default_directory
 from bot.engine import RasaClient
 from bot.launcher import start_engine, stop_engine
 from bot.responses import text_of
@@ -32,6 +33,7 @@ def engine_url(model_path: str) -> Iterator[str]:
 
 
 async def test_a_conversation_through_the_real_engine(engine_url: str) -> None:
+    fr = default_directory()
     client = RasaClient(engine_url, timeout_s=10)
     assert await client.ready()
     greeting = await chat_turn(client, "e2e-pseudo-1", "salut")
@@ -40,11 +42,22 @@ async def test_a_conversation_through_the_real_engine(engine_url: str) -> None:
 
     blackmail = await chat_turn(client, "e2e-pseudo-1", "il veut 150€ sinon il envoie mes nudes a toute ma classe")
     assert (blackmail.triage["situation"], blackmail.triage["urgency"]) == ("sextortion", "high")
-    assert blackmail.texts == [text_of("utter_sextortion_ack")]
+    assert blackmail.texts[0] == text_of("utter_sextortion_ack")
+    assert blackmail.texts[1].startswith(text_of("utter_general_ask_minor"))  # then its buttons
+
+    # The button answer reaches the action server, which reads the steps from the domain.
+    step_one = await chat_turn(client, "e2e-pseudo-1", '/set_minor{"minor": true}')
+    first_step = fr.fill(text_of("utter_sextortion_victim_1"), "FR")
+    assert step_one.texts[0] == first_step
+    assert "Étape suivante" in step_one.texts[1]
 
     crisis = await chat_turn(client, "e2e-pseudo-1", "jveux plus etre la")
     assert crisis.triage["urgency"] == "critical"
-    assert crisis.texts[0] == text_of("utter_general_crisis")
+    assert crisis.texts[0] == fr.fill(text_of("utter_general_crisis"), "FR")
+    assert "3114" in crisis.texts[0]
+
+    resumed = await chat_turn(client, "e2e-pseudo-1", "/resume_steps")
+    assert resumed.texts[0] == first_step
     await client.aclose()
 
 

@@ -56,3 +56,10 @@ def test_no_heldout_message_is_in_the_training_data() -> None:
     trained = {fold(text) for text, _, _ in training_examples()}
     leaked = [item["text"] for item in heldout() if fold(item["text"]) in trained]
     assert leaked == []
+
+
+def test_the_crisis_lexicon_flags_no_training_example_below_critical() -> None:
+    from actions.core.crisis import match_crisis
+
+    flagged = [t for t, _, m in training_examples() if m["urgency"] != "critical" and match_crisis(t).is_crisis]
+    assert flagged == []

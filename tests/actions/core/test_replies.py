@@ -22,3 +22,12 @@ def test_small_talk_and_unknown_intents() -> None:
 def test_degraded_mode() -> None:
     assert degraded_reply_keys({"urgency": "critical"}) == [CRISIS_REPLY, DEGRADED_REPLY]
     assert degraded_reply_keys({"urgency": "low"}) == [DEGRADED_REPLY]
+
+
+def test_the_acknowledgement_follows_who_is_writing() -> None:
+    assert reply_keys({"situation": "grooming", "urgency": "high", "audience": "parent"}, "grooming") == [
+        "utter_grooming_ack_parent"
+    ]
+    assert reply_keys({"situation": "doxxing", "urgency": "high", "audience": "witness"}, "doxxing") == [
+        "utter_doxxing_ack_witness"
+    ]

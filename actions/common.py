@@ -1,0 +1,62 @@
+"""What every Relais action does first: the crisis check, and the helpline placeholders."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.core.helplines import default_directory
+from actions.core.labels import CRITICAL, max_urgency
+from actions.core.replies import CRISIS_REPLY
+
+CRISIS_OFFER = "utter_general_crisis_offer"
+
+
+def country_of(tracker: Tracker) -> str:
+    """The user's country: message metadata first, then the slot, else the default."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return str(metadata.get("country") or tracker.get_slot("country") or default_directory().default_country)
+
+
+def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
+    """Send a response with the helpline placeholders of the user's country filled."""
+    dispatcher.utter_message(response=key, **{**default_directory().placeholders(country_of(tracker)), **values})
+
+
+def turn_triage(tracker: Tracker) -> dict[str, Any]:
+    """The triage the NLU component wrote for this message (empty for a button payload)."""
+    return dict((tracker.latest_message or {}).get("triage") or {})
+
+
+def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Emergency contacts first, then the offer to talk now or resume later."""
+    dispatcher.utter_message(json_message={"triage": turn_triage(tracker), "conversation_urgency": CRITICAL})
+    say(dispatcher, tracker, CRISIS_REPLY)
+    say(dispatcher, tracker, CRISIS_OFFER)
+    return [SlotSet("urgency", CRITICAL)]
+
+
+class RelaisAction(Action, ABC):
+    """Base of the dialogue actions: a critical message interrupts whatever was going on."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if turn_triage(tracker).get("urgency") == CRITICAL:
+            return crisis_turn(dispatcher, tracker)
+        return await self.act(dispatcher, tracker, domain)
+
+    @abstractmethod
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """What the action does when the message is not a crisis."""
+
+
+def conversation_urgency(tracker: Tracker, triage: dict[str, Any]) -> str:
+    """The conversation's urgency never goes down (it orders the hand-off queue)."""
+    return max_urgency(triage.get("urgency", "low"), tracker.get_slot("urgency") or "low")

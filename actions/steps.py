@@ -1,0 +1,152 @@
+"""Step-by-step advice: start, next, previous, resume; the wellbeing check at the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import RelaisAction, country_of, say
+from actions.core.helplines import default_directory
+from actions.core.labels import NONE
+from actions.core.steps import age_matters, step_keys, step_text
+
+STEP_MENU = "utter_general_step_menu"
+
+
+def _responses(domain: dict[str, Any]) -> dict[str, Any]:
+    return dict(domain.get("responses") or {})
+
+
+def show_step(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], number: int,
+    situation: str | None = None, audience: str | None = None, minor: bool | None = None,
+) -> list[EventType]:
+    """Send step ``number`` (1-based) with its menu, or the wellbeing check after the last one."""
+    situation = situation or tracker.get_slot("situation")
+    audience = audience or tracker.get_slot("audience")
+    minor = minor if minor is not None else tracker.get_slot("minor")
+    keys = step_keys(_responses(domain), situation or NONE, audience)
+    if not situation or situation == NONE or not keys:
+        say(dispatcher, tracker, "utter_general_no_steps_yet")
+        return []
+    if number > len(keys):
+        say(dispatcher, tracker, "utter_general_wellbeing")
+        return [SlotSet("step", float(len(keys) + 1))]
+    key = keys[number - 1]
+    text = default_directory().fill(step_text(_responses(domain), key, minor), country_of(tracker))
+    dispatcher.utter_message(text=text)
+    say(dispatcher, tracker, STEP_MENU)
+    given = list(tracker.get_slot("steps_given") or [])
+    return [SlotSet("step", float(number)), SlotSet("steps_given", [*given, key] if key not in given else given)]
+
+
+def begin_steps(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
+    situation: str, audience: str | None, minor: bool | None,
+) -> list[EventType]:
+    """Ask the age only when it changes this situation's advice, else show step 1."""
+    if minor is None and age_matters(_responses(domain), situation):
+        say(dispatcher, tracker, "utter_general_ask_minor")
+        return [SlotSet("step", 0.0)]
+    return show_step(dispatcher, tracker, domain, 1, situation, audience, minor)
+
+
+def _entity(tracker: Tracker, name: str) -> Any:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+class ActionStartSteps(RelaisAction):
+    """Decides what follows a confirmed situation or an answered age question."""
+
+    def name(self) -> str:
+        return "action_start_steps"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        situation = tracker.get_slot("situation")
+        events: list[EventType] = []
+        if intent == "choose_situation":
+            situation = _entity(tracker, "situation") or NONE
+            events.append(SlotSet("situation", situation))
+        if not situation or situation == NONE:
+            say(dispatcher, tracker, "utter_general_ask_what_happens")
+            return events
+        if intent == "set_minor":
+            # Answered or declined, the age is not asked again; unknown age gets the
+            # default advice, written for minors.
+            value = _entity(tracker, "minor")
+            minor = value if isinstance(value, bool) else None
+            return [*events, SlotSet("minor", minor), *show_step(dispatcher, tracker, domain, 1, situation, None, minor)]
+        minor = tracker.get_slot("minor")
+        return events + begin_steps(dispatcher, tracker, domain, situation, tracker.get_slot("audience"), minor)
+
+
+class ActionNextStep(RelaisAction):
+    """Decides the next step (or the wellbeing check after the last one)."""
+
+    def name(self) -> str:
+        return "action_next_step"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return show_step(dispatcher, tracker, domain, int(tracker.get_slot("step") or 0) + 1)
+
+
+class ActionPreviousStep(RelaisAction):
+    """Decides to show the previous step again, if there is one."""
+
+    def name(self) -> str:
+        return "action_previous_step"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        current = int(tracker.get_slot("step") or 0)
+        if current <= 1:
+            say(dispatcher, tracker, "utter_general_no_previous_step")
+            return []
+        return show_step(dispatcher, tracker, domain, current - 1)
+
+
+class ActionResumeSteps(RelaisAction):
+    """After an interruption, shows the current step again (or the first one)."""
+
+    def name(self) -> str:
+        return "action_resume_steps"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return show_step(dispatcher, tracker, domain, max(int(tracker.get_slot("step") or 0), 1))
+
+
+class ActionAnswerQuestion(RelaisAction):
+    """Invites the question in the user's own words (it will be triaged like any message)."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        say(dispatcher, tracker, "utter_general_question")
+        return []
+
+
+class ActionCheckWellbeing(RelaisAction):
+    """Answers the wellbeing check: resources, and a person to talk to when it is hard."""
+
+    def name(self) -> str:
+        return "action_check_wellbeing"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        better = _entity(tracker, "mood") == "better"
+        say(dispatcher, tracker, "utter_general_wellbeing_better" if better else "utter_general_wellbeing_bad")
+        return []
+
+
+class ActionStopConversation(RelaisAction):
+    """Stops the steps at the user's request, leaving the resources."""
+
+    def name(self) -> str:
+        return "action_stop_conversation"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        say(dispatcher, tracker, "utter_general_stopped")
+        return []

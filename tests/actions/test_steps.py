@@ -1,0 +1,85 @@
+"""Step actions: order, age question, menu, wellbeing check, crisis interruption."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.core.helplines import default_directory
+from actions.core.steps import step_keys, step_text
+from actions.steps import ActionNextStep, ActionPreviousStep, ActionResumeSteps, ActionStartSteps
+from tests.actions.conftest import make_tracker, responses_of
+
+CRITICAL = {"situation": "none", "urgency": "critical", "audience": "victim", "confidence": 0.9}
+
+
+async def run(action: Any, tracker: Any, domain: dict[str, Any]) -> tuple[CollectingDispatcher, list[Any]]:
+    dispatcher = CollectingDispatcher()
+    return dispatcher, await action.run(dispatcher, tracker, domain)
+
+
+async def test_next_step_sends_the_following_step_with_its_menu(domain: dict[str, Any]) -> None:
+    slots = {"situation": "harassment", "audience": "parent", "step": 2.0, "steps_given": ["a", "b"]}
+    dispatcher, events = await run(ActionNextStep(), make_tracker("next_step", slots=slots), domain)
+    third = step_keys(domain["responses"], "harassment", "parent")[2]
+    assert dispatcher.messages[0]["text"] == default_directory().fill(step_text(domain["responses"], third, None), "FR")
+    assert responses_of(dispatcher) == ["text", "utter_general_step_menu"]
+    assert SlotSet("step", 3.0) in events
+    assert SlotSet("steps_given", ["a", "b", third]) in events
+
+
+async def test_after_the_last_step_comes_the_wellbeing_check(domain: dict[str, Any]) -> None:
+    last = len(step_keys(domain["responses"], "doxxing", "victim"))
+    tracker = make_tracker("next_step", slots={"situation": "doxxing", "step": float(last)})
+    dispatcher, events = await run(ActionNextStep(), tracker, domain)
+    assert responses_of(dispatcher) == ["utter_general_wellbeing"]
+
+
+async def test_previous_step_and_its_limit(domain: dict[str, Any]) -> None:
+    dispatcher, events = await run(ActionPreviousStep(), make_tracker("previous_step", slots={"situation": "grooming", "step": 3.0}), domain)
+    assert SlotSet("step", 2.0) in events
+    dispatcher, events = await run(ActionPreviousStep(), make_tracker("previous_step", slots={"situation": "grooming", "step": 1.0}), domain)
+    assert responses_of(dispatcher) == ["utter_general_no_previous_step"] and events == []
+
+
+async def test_no_steps_before_a_situation_is_known(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(ActionNextStep(), make_tracker("next_step"), domain)
+    assert responses_of(dispatcher) == ["utter_general_no_steps_yet"]
+
+
+async def test_a_chosen_situation_asks_the_age_when_it_changes_the_advice(domain: dict[str, Any]) -> None:
+    entities = [{"entity": "situation", "value": "sextortion"}]
+    dispatcher, events = await run(ActionStartSteps(), make_tracker("choose_situation", entities=entities), domain)
+    assert responses_of(dispatcher) == ["utter_general_ask_minor"]
+    assert SlotSet("situation", "sextortion") in events
+
+
+async def test_an_adult_gets_the_adult_variation(domain: dict[str, Any]) -> None:
+    responses = domain["responses"]
+    key = next(k for k in step_keys(responses, "sextortion", "victim") if len(responses[k]) > 1)
+    number = step_keys(responses, "sextortion", "victim").index(key) + 1
+    tracker = make_tracker("next_step", slots={"situation": "sextortion", "step": float(number - 1), "minor": False})
+    dispatcher, _ = await run(ActionNextStep(), tracker, domain)
+    assert dispatcher.messages[0]["text"] == default_directory().fill(step_text(responses, key, False), "FR")
+    assert step_text(responses, key, False) != step_text(responses, key, None)
+
+
+async def test_answering_the_age_shows_step_one(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("set_minor", slots={"situation": "image_sharing"}, entities=[{"entity": "minor", "value": True}])
+    dispatcher, events = await run(ActionStartSteps(), tracker, domain)
+    assert SlotSet("minor", True) in events and SlotSet("step", 1.0) in events
+    assert responses_of(dispatcher) == ["text", "utter_general_step_menu"]
+
+
+async def test_a_crisis_message_interrupts_the_steps(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("next_step", triage=CRITICAL, slots={"situation": "harassment", "step": 2.0})
+    dispatcher, events = await run(ActionNextStep(), tracker, domain)
+    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_general_crisis_offer"]
+    assert events == [SlotSet("urgency", "critical")]  # the step is not advanced
+
+
+async def test_resume_shows_the_current_step_again(domain: dict[str, Any]) -> None:
+    dispatcher, events = await run(ActionResumeSteps(), make_tracker("resume_steps", slots={"situation": "harassment", "step": 2.0}), domain)
+    assert SlotSet("step", 2.0) in events
