@@ -38,9 +38,12 @@ async def test_after_the_last_step_comes_the_wellbeing_check(domain: dict[str, A
 
 
 async def test_previous_step_and_its_limit(domain: dict[str, Any]) -> None:
-    dispatcher, events = await run(ActionPreviousStep(), make_tracker("previous_step", slots={"situation": "grooming", "step": 3.0}), domain)
+    def at(step: float) -> Any:
+        return make_tracker("previous_step", slots={"situation": "grooming", "step": step})
+
+    dispatcher, events = await run(ActionPreviousStep(), at(3.0), domain)
     assert SlotSet("step", 2.0) in events
-    dispatcher, events = await run(ActionPreviousStep(), make_tracker("previous_step", slots={"situation": "grooming", "step": 1.0}), domain)
+    dispatcher, events = await run(ActionPreviousStep(), at(1.0), domain)
     assert responses_of(dispatcher) == ["utter_general_no_previous_step"] and events == []
 
 
@@ -81,5 +84,6 @@ async def test_a_crisis_message_interrupts_the_steps(domain: dict[str, Any]) -> 
 
 
 async def test_resume_shows_the_current_step_again(domain: dict[str, Any]) -> None:
-    dispatcher, events = await run(ActionResumeSteps(), make_tracker("resume_steps", slots={"situation": "harassment", "step": 2.0}), domain)
+    tracker = make_tracker("resume_steps", slots={"situation": "harassment", "step": 2.0})
+    dispatcher, events = await run(ActionResumeSteps(), tracker, domain)
     assert SlotSet("step", 2.0) in events
