@@ -53,6 +53,8 @@ async def chat_turn(engine: RasaClient, sender: str, text: str, country: str = "
 
 def format_triage(turn: Turn) -> str:
     t = turn.triage
+    if not t:  # a button payload is not triaged: nothing was written
+        return "[triage] — (bouton)"
     mode = " (mode dégradé)" if turn.degraded else ""
     return (
         f"[triage{mode}] situation={t.get('situation', '?')} urgency={t.get('urgency', '?')} "
