@@ -1,0 +1,92 @@
+"""All settings of the adapter: one validated object, built once at start-up from the environment.
+
+An optional `.env` file (KEY=value lines) fills what the environment does not set. A
+missing or placeholder secret stops start-up with a message that says what to set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.pseudonym import load_or_create_key
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+PLACEHOLDERS = frozenset({"changeme", "change-me", "xxx", "todo", "your-token", "<token>"})
+COUNTRIES = frozenset({"FR", "BE", "CH", "LU", "CA_QC"})
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration of the bot (see the README's configuration table)."""
+
+    pseudonym_key: bytes = field(repr=False)
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
+    database_url: str = f"sqlite:///{VAR / 'relais.db'}"
+    rasa_url: str = "http://127.0.0.1:5005"
+    helpline_chat_id: int | None = None
+    helpline_volunteer_ids: frozenset[int] = frozenset()
+    default_country: str = "FR"
+    retention_days: int = 30
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], var_dir: Path = VAR) -> Settings:
+        """Read and check every setting; raise SettingsError with a clear message."""
+        values = {**read_dotenv(var_dir.parent / ".env"), **{k: v for k, v in env.items() if v != ""}}
+        token = values.get("TELEGRAM_BOT_TOKEN")
+        if token is not None and (token.strip().lower() in PLACEHOLDERS or ":" not in token):
+            raise SettingsError("TELEGRAM_BOT_TOKEN looks like a placeholder: paste the token BotFather gave you.")
+        webhook = values.get("TELEGRAM_WEBHOOK_URL")
+        secret = values.get("TELEGRAM_WEBHOOK_SECRET")
+        if webhook and (not secret or len(secret) < 16):
+            raise SettingsError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (16+ random characters).")
+        country = values.get("DEFAULT_COUNTRY", "FR").upper()
+        if country not in COUNTRIES:
+            raise SettingsError(f"DEFAULT_COUNTRY must be one of {sorted(COUNTRIES)}, not {country!r}.")
+        try:
+            key = load_or_create_key(var_dir / "secret" / "pseudonym.key", values.get("PSEUDONYM_KEY"))
+            chat_id = int(values["HELPLINE_CHAT_ID"]) if values.get("HELPLINE_CHAT_ID") else None
+            volunteers = frozenset(
+                int(v) for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",") if v.strip()
+            )
+            retention = int(values.get("RETENTION_DAYS", "30"))
+        except ValueError as error:
+            raise SettingsError(str(error)) from error
+        if retention < 1:
+            raise SettingsError("RETENTION_DAYS must be at least 1.")
+        return cls(
+            pseudonym_key=key,
+            telegram_bot_token=token,
+            telegram_api_base_url=values.get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL),
+            telegram_webhook_url=webhook,
+            telegram_webhook_secret=secret,
+            database_url=values.get("DATABASE_URL", f"sqlite:///{var_dir / 'relais.db'}"),
+            rasa_url=values.get("RASA_URL", "http://127.0.0.1:5005"),
+            helpline_chat_id=chat_id,
+            helpline_volunteer_ids=volunteers,
+            default_country=country,
+            retention_days=retention,
+        )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=value lines of an optional .env file (comments and blank lines skipped)."""
+    if not path.exists():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip().strip('"').strip("'")
+    return values

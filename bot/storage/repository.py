@@ -1,0 +1,91 @@
+"""What the adapter stores and erases. Functions take a session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.storage.cipher import ChatCipher
+from bot.storage.models import AuditEvent, ChatRef, Conversation, ProcessedUpdate
+
+MAX_DETAIL_CHARS = 64  # audit details are labels and ids, never a message
+TRIAGE_FIELDS = ("situation", "urgency", "audience")
+
+
+def touch_conversation(session: Session, pseudonym: str, country: str, now: datetime) -> Conversation:
+    """The conversation of this pseudonym, created if new, marked as active now."""
+    conversation = session.get(Conversation, pseudonym)
+    if conversation is None:
+        conversation = Conversation(pseudonym=pseudonym, country=country, created_at=now)
+        session.add(conversation)
+    conversation.updated_at = now
+    return conversation
+
+
+def save_triage(session: Session, pseudonym: str, triage: Mapping[str, object]) -> None:
+    """Keep the triage labels (never the text they were read from)."""
+    conversation = session.get(Conversation, pseudonym)
+    if conversation is None:
+        return
+    for name in TRIAGE_FIELDS:
+        value = triage.get(name)
+        if isinstance(value, str):
+            setattr(conversation, name, value)
+
+
+def remember_chat(session: Session, cipher: ChatCipher, pseudonym: str, chat_id: int) -> None:
+    """Store the chat id, encrypted, so that replies reach the user after a restart."""
+    ref = session.get(ChatRef, pseudonym)
+    if ref is None:
+        session.add(ChatRef(pseudonym=pseudonym, chat_id_encrypted=cipher.encrypt(chat_id)))
+
+
+def chat_of(session: Session, cipher: ChatCipher, pseudonym: str) -> int | None:
+    """The chat id of a pseudonym, if we still hold it."""
+    ref = session.get(ChatRef, pseudonym)
+    return None if ref is None else cipher.decrypt(ref.chat_id_encrypted)
+
+
+def record_event(session: Session, event_type: str, pseudonym: str | None, **details: str | int | bool | None) -> None:
+    """Audit an event; details are short labels or ids (a long string is refused)."""
+    for key, value in details.items():
+        if isinstance(value, str) and len(value) > MAX_DETAIL_CHARS:
+            raise ValueError(f"audit detail {key!r} is too long to be a label: message text is never stored")
+    session.add(AuditEvent(event_type=event_type, pseudonym=pseudonym, details=dict(details)))
+
+
+def first_delivery(session: Session, update_id: int) -> bool:
+    """True the first time an update id is seen; a Telegram re-delivery returns False."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedUpdate(update_id=update_id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _delete_everything_of(session: Session, pseudonym: str) -> None:
+    session.execute(delete(AuditEvent).where(AuditEvent.pseudonym == pseudonym))
+    session.execute(delete(ChatRef).where(ChatRef.pseudonym == pseudonym))
+    session.execute(delete(Conversation).where(Conversation.pseudonym == pseudonym))
+
+
+def erase(session: Session, pseudonym: str) -> None:
+    """/oubli: delete everything held about this pseudonym (conversation, chat id, events)."""
+    _delete_everything_of(session, pseudonym)
+    session.add(AuditEvent(event_type="erased", pseudonym=None, details={}))
+
+
+def purge(session: Session, now: datetime, retention_days: int) -> int:
+    """Retention: erase conversations idle for more than ``retention_days``; return how many."""
+    limit = now - timedelta(days=retention_days)
+    old = list(session.scalars(select(Conversation.pseudonym).where(Conversation.updated_at < limit)))
+    for pseudonym in old:
+        _delete_everything_of(session, pseudonym)
+    session.execute(delete(AuditEvent).where(AuditEvent.at < limit))
+    session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - timedelta(days=2)))
+    return len(old)
