@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.pseudonym import load_or_create_key
+from bot.settings import Settings, SettingsError
 from bot.terminal import main_async
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,14 +97,21 @@ def main() -> None:
     parser.add_argument("--actions-port", type=int, default=5055)
     args = parser.parse_args()
 
-    key = load_or_create_key(VAR / "secret" / "pseudonym.key", os.environ.get("PSEUDONYM_KEY"))
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
-        print("TELEGRAM_BOT_TOKEN is set, but the Telegram adapter is not built yet (issue #4): "
-              "starting the terminal chat.", file=sys.stderr)
+    try:
+        settings = Settings.from_env({**os.environ, "RASA_URL": f"http://127.0.0.1:{args.rasa_port}"})
+    except SettingsError as error:
+        sys.exit(f"Configuration error: {error}")
     print("Starting the action server and the Rasa server (about a minute)...", file=sys.stderr)
     processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port)
     try:
-        asyncio.run(main_async(f"http://127.0.0.1:{args.rasa_port}", key))
+        if settings.telegram_bot_token:
+            from bot.adapter.app import run
+
+            print("Telegram bot running (Ctrl-C to stop).", file=sys.stderr)
+            run(settings)
+        else:
+            print("No TELEGRAM_BOT_TOKEN: chat in the terminal.", file=sys.stderr)
+            asyncio.run(main_async(settings.rasa_url, settings.pseudonym_key))
     except KeyboardInterrupt:
         pass
     finally:

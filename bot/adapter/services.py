@@ -1,0 +1,56 @@
+"""Long-lived services of the adapter, created in post_init and closed in post_shutdown."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.core.helplines import default_directory
+from bot.engine import RasaClient
+from bot.pseudonym import pseudonym
+from bot.responses import text_of
+from bot.settings import Settings
+from bot.storage.cipher import ChatCipher
+
+log = logging.getLogger("relais.adapter")
+MAX_BUTTONS = 5000  # payloads kept for buttons; the oldest expire first
+
+
+@dataclass
+class Services:
+    """What every handler needs: settings, engine client, database, cipher, button payloads."""
+
+    settings: Settings
+    engine: RasaClient
+    sessions: sessionmaker[Session]
+    cipher: ChatCipher
+    buttons: OrderedDict[str, tuple[str, str]] = field(default_factory=OrderedDict)
+
+    def pseudonym_of(self, chat_id: int) -> str:
+        return pseudonym(self.settings.pseudonym_key, "telegram", chat_id)
+
+    def text(self, key: str, country: str | None = None) -> str:
+        """A response of responses/*.yml with the helplines of the country filled in."""
+        return default_directory().fill(text_of(key), country or self.settings.default_country)
+
+    def button_token(self, owner: str, payload: str) -> str:
+        """A short callback token for a payload (Telegram allows 64 bytes), bound to its owner."""
+        token = secrets.token_urlsafe(9)
+        self.buttons[token] = (owner, payload)
+        while len(self.buttons) > MAX_BUTTONS:
+            self.buttons.popitem(last=False)
+        return token
+
+    def button_payload(self, owner: str, token: str) -> str | None:
+        """The payload of a token, only for the user it was made for (forged data: None)."""
+        entry = self.buttons.get(token)
+        return entry[1] if entry and entry[0] == owner else None
+
+
+def correlation_id() -> str:
+    return uuid.uuid4().hex[:12]
