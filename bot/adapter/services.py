@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +19,8 @@ from bot.storage.cipher import ChatCipher
 
 log = logging.getLogger("relais.adapter")
 MAX_BUTTONS = 5000  # payloads kept for buttons; the oldest expire first
+THROTTLE_MESSAGES = 8  # per pseudonym, within THROTTLE_WINDOW_S: more is spam, not a person typing
+THROTTLE_WINDOW_S = 10.0
 
 
 @dataclass
@@ -30,6 +32,17 @@ class Services:
     sessions: sessionmaker[Session]
     cipher: ChatCipher
     buttons: OrderedDict[str, tuple[str, str]] = field(default_factory=OrderedDict)
+    recent: dict[str, deque[float]] = field(default_factory=dict)
+
+    def allow(self, owner: str, now: float) -> bool:
+        """Per-pseudonym throttle: at most THROTTLE_MESSAGES in any THROTTLE_WINDOW_S."""
+        times = self.recent.setdefault(owner, deque())
+        while times and now - times[0] > THROTTLE_WINDOW_S:
+            times.popleft()
+        if len(times) >= THROTTLE_MESSAGES:
+            return False
+        times.append(now)
+        return True
 
     def pseudonym_of(self, chat_id: int) -> str:
         return pseudonym(self.settings.pseudonym_key, "telegram", chat_id)

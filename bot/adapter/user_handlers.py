@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
+from actions.core.crisis import match_crisis
 from actions.core.decide import degraded_triage
 from actions.core.replies import CRISIS_REPLY, degraded_reply_keys
 from bot.adapter.services import Services, correlation_id
@@ -45,6 +47,12 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     chat = update.effective_chat
     assert chat is not None
     pseudo, cid = svc.pseudonym_of(chat.id), correlation_id()
+    if not svc.allow(pseudo, time.monotonic()):
+        # Spam is dropped without reaching the engine — but never a crisis message.
+        log.warning("throttled pseudonym=%s cid=%s", pseudo, cid)
+        if match_crisis(text).is_crisis:
+            await context.bot.send_message(chat.id, html.escape(svc.text(CRISIS_REPLY, await _country(svc, pseudo))))
+        return
     with transaction(svc.sessions) as session:
         if not first_delivery(session, update.update_id):
             log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)

@@ -136,3 +136,14 @@ async def test_privacy_scan_of_database_and_logs(world: dict[str, Any]) -> None:
     for secret in (str(CHAT_ID), "Inès", "ines_m_14", "Martin", "Kevin", "0612345678", "mes photos", "123:test"):
         assert secret.encode() not in stored, secret
         assert secret not in logs, secret
+
+
+async def test_a_flood_is_throttled_but_a_crisis_still_gets_the_contacts(world: dict[str, Any]) -> None:
+    telegram, engine = world["telegram"], world["engine"]
+    for n in range(12):
+        telegram.push(private_text(100 + n, CHAT_ID, f"spam {n}"))
+    telegram.push(private_text(200, CHAT_ID, "jveux plus etre la"))
+    await telegram.wait_for(9)
+    await asyncio.sleep(0.5)
+    assert len(engine.received) == 8  # the throttle let 8 messages through in the window
+    assert any("3114" in r["text"] for r in telegram.sent())
