@@ -27,18 +27,27 @@ ENGINE_REPLY = [
 ]
 
 
-async def start(app: Application) -> None:
+async def start_services(app: Application) -> None:
+    """What run_polling/run_webhook do before receiving updates."""
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     await app.start()
+
+
+async def stop_services(app: Application) -> None:
+    await app.stop()
+    await app.post_shutdown(app)  # type: ignore[misc]
+    await app.shutdown()
+
+
+async def start(app: Application) -> None:
+    await start_services(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=0)  # type: ignore[union-attr]
 
 
 async def stop(app: Application) -> None:
     await app.updater.stop()  # type: ignore[union-attr]
-    await app.stop()
-    await app.post_shutdown(app)  # type: ignore[misc]
-    await app.shutdown()
+    await stop_services(app)
 
 
 @pytest.fixture()
