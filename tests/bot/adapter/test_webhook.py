@@ -16,7 +16,7 @@ from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
 from tests.bot.fake_telegram import running as telegram_running
 
-SECRET = "s3cret-token-for-tests-0123456789"
+SECRET = "s3cret-token-for-tests-0123456789"  # noqa: S105 - a test value, not a real secret
 
 
 def free_port() -> int:
