@@ -28,7 +28,8 @@ def show_step(
     situation = situation or tracker.get_slot("situation")
     audience = audience or tracker.get_slot("audience")
     minor = minor if minor is not None else tracker.get_slot("minor")
-    keys = step_keys(_responses(domain), situation or NONE, audience)
+    responses = _responses(domain)
+    keys = step_keys(responses, situation or NONE, audience)
     if not situation or situation == NONE or not keys:
         say(dispatcher, tracker, "utter_general_no_steps_yet")
         return []
@@ -36,7 +37,7 @@ def show_step(
         say(dispatcher, tracker, "utter_general_wellbeing")
         return [SlotSet("step", float(len(keys) + 1))]
     key = keys[number - 1]
-    text = default_directory().fill(step_text(_responses(domain), key, minor), country_of(tracker))
+    text = default_directory().fill(step_text(responses, key, minor), country_of(tracker))
     dispatcher.utter_message(text=text)
     say(dispatcher, tracker, STEP_MENU)
     given = list(tracker.get_slot("steps_given") or [])

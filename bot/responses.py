@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from actions.core.decide import degraded_triage
+from actions.core.helplines import default_directory
+from actions.core.replies import degraded_reply_keys
 
 RESPONSES_DIR = Path(__file__).resolve().parents[1] / "responses"
 
@@ -20,6 +25,17 @@ def load_responses(directory: Path = RESPONSES_DIR) -> dict[str, str]:
             if variants and isinstance(variants[0], dict) and "text" in variants[0]:
                 texts[key] = str(variants[0]["text"])
     return texts
+
+
+def filled(key: str, country: str) -> str:
+    """The text of one response with the helplines of ``country`` in its placeholders."""
+    return default_directory().fill(text_of(key), country)
+
+
+def degraded_reply(text: str, country: str) -> tuple[dict[str, Any], list[str]]:
+    """Engine down: the local crisis lexicon's triage, and the texts to send (contacts first)."""
+    triage = degraded_triage(text).as_dict()
+    return triage, [filled(key, country) for key in degraded_reply_keys(triage)]
 
 
 def text_of(key: str) -> str:

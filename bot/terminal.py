@@ -15,11 +15,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from actions.core.decide import degraded_triage
-from actions.core.helplines import default_directory
-from actions.core.replies import degraded_reply_keys
 from bot.engine import EngineUnavailable, RasaClient
-from bot.responses import text_of
+from bot.responses import degraded_reply
 
 log = logging.getLogger("relais.terminal")
 MAX_MESSAGE_CHARS = 4096  # Telegram's own limit: the terminal behaves the same
@@ -41,8 +38,7 @@ async def chat_turn(engine: RasaClient, sender: str, text: str, country: str = "
         reply = await engine.send(sender, text, metadata={"country": country, "channel": "terminal"})
     except EngineUnavailable as error:
         log.warning("engine_unavailable sender=%s error=%s", sender, error)
-        triage = degraded_triage(text).as_dict()
-        texts = [default_directory().fill(text_of(k), country) for k in degraded_reply_keys(triage)]
+        triage, texts = degraded_reply(text, country)
         return Turn(texts, triage, degraded=True)
     texts = []
     for message in reply.messages:

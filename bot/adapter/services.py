@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.core.helplines import default_directory
 from bot.engine import RasaClient
 from bot.pseudonym import pseudonym
-from bot.responses import text_of
+from bot.responses import filled
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
 
@@ -49,7 +48,7 @@ class Services:
 
     def text(self, key: str, country: str | None = None) -> str:
         """A response of responses/*.yml with the helplines of the country filled in."""
-        return default_directory().fill(text_of(key), country or self.settings.default_country)
+        return filled(key, country or self.settings.default_country)
 
     def button_token(self, owner: str, payload: str) -> str:
         """A short callback token for a payload (Telegram allows 64 bytes), bound to its owner."""

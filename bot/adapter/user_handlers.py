@@ -12,10 +12,10 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from actions.core.crisis import match_crisis
-from actions.core.decide import degraded_triage
-from actions.core.replies import CRISIS_REPLY, degraded_reply_keys
+from actions.core.replies import CRISIS_REPLY
 from bot.adapter.services import Services, correlation_id
 from bot.engine import BotMessage, EngineUnavailable
+from bot.responses import degraded_reply
 from bot.storage.db import transaction
 from bot.storage.models import Conversation
 from bot.storage.repository import erase, first_delivery, record_event, remember_chat, save_triage, touch_conversation
@@ -67,8 +67,8 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         messages, triage = reply.messages, reply.triage
     except EngineUnavailable as error:
         log.warning("engine_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, error)
-        triage = degraded_triage(text).as_dict()
-        messages = [BotMessage(svc.text(k, country)) for k in degraded_reply_keys(triage)]
+        triage, texts = degraded_reply(text, country)
+        messages = [BotMessage(t) for t in texts]
     for message in messages:
         await context.bot.send_message(
             chat.id, html.escape(message.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, message)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from collections.abc import Iterator
 
@@ -13,12 +12,7 @@ from bot.engine import RasaClient
 from bot.launcher import start_engine, stop_engine
 from bot.responses import text_of
 from bot.terminal import chat_turn
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.net import free_port
 
 
 @pytest.fixture(scope="module")

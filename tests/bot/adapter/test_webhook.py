@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import httpx
@@ -15,14 +14,9 @@ from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
 from tests.bot.fake_telegram import running as telegram_running
+from tests.net import free_port
 
 SECRET = "s3cret-token-for-tests-0123456789"  # noqa: S105 - a test value, not a real secret
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_requests_without_the_secret_are_refused(tmp_path: Path) -> None:
