@@ -114,7 +114,7 @@ run: install $(MODEL) ## Start the engine and the chat (terminal chat without a 
 
 .PHONY: test
 test: install validate $(MODEL) ## Validate data, train if needed, run every test
-	$(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data
+	RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) $(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data
 	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions --ignore=tests/actions/core tests/nlu
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out var/test_core >var/test_core.log 2>&1 \

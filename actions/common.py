@@ -16,6 +16,26 @@ from actions.core.replies import CRISIS_REPLY
 CRISIS_OFFER = "utter_general_crisis_offer"
 
 
+def handoff_payload(tracker: Tracker) -> dict[str, Any]:
+    """What a volunteer needs to help — never the user's own words."""
+    return {
+        "situation": tracker.get_slot("situation") or "none",
+        "urgency": tracker.get_slot("urgency") or "low",
+        "audience": tracker.get_slot("audience") or "unknown",
+        "minor": tracker.get_slot("minor"),
+        "platform": tracker.get_slot("platform"),
+        "steps_given": list(tracker.get_slot("steps_given") or []),
+    }
+
+
+def alert_a_human(dispatcher: CollectingDispatcher, tracker: Tracker, situation: str | None = None) -> None:
+    """A critical message asks the adapter for a volunteer at once, without waiting to be asked."""
+    payload = {**handoff_payload(tracker), "urgency": CRITICAL, "trigger": "critical"}
+    if situation and situation != "none":
+        payload["situation"] = situation
+    dispatcher.utter_message(json_message={"handoff": payload})
+
+
 def country_of(tracker: Tracker) -> str:
     """The user's country: message metadata first, then the slot, else the default."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
@@ -37,6 +57,7 @@ def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     dispatcher.utter_message(json_message={"triage": turn_triage(tracker), "conversation_urgency": CRITICAL})
     say(dispatcher, tracker, CRISIS_REPLY)
     say(dispatcher, tracker, CRISIS_OFFER)
+    alert_a_human(dispatcher, tracker, turn_triage(tracker).get("situation"))
     return [SlotSet("urgency", CRITICAL)]
 
 

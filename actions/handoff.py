@@ -8,20 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import RelaisAction, country_of, say
+from actions.common import RelaisAction, country_of, handoff_payload, say
 from actions.helplines import open_now_list
-
-
-def handoff_payload(tracker: Tracker) -> dict[str, Any]:
-    """What a volunteer needs to help — never the user's own words."""
-    return {
-        "situation": tracker.get_slot("situation") or "none",
-        "urgency": tracker.get_slot("urgency") or "low",
-        "audience": tracker.get_slot("audience") or "unknown",
-        "minor": tracker.get_slot("minor"),
-        "platform": tracker.get_slot("platform"),
-        "steps_given": list(tracker.get_slot("steps_given") or []),
-    }
 
 
 class ActionRequestHandoff(RelaisAction):

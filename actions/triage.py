@@ -8,11 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import CRISIS_OFFER, conversation_urgency, say, turn_triage
-from actions.core.labels import CRITICAL, NONE
-from actions.core.replies import reply_keys
+from actions.common import CRISIS_OFFER, alert_a_human, conversation_urgency, say, turn_triage
+from actions.core.labels import CRITICAL, HIGH, NONE
+from actions.core.replies import FALLBACK_REPLY, reply_keys
 from actions.core.steps import CONFIRM_BELOW, minor_from_age
 from actions.steps import begin_steps
+
+MISUNDERSTOOD_OFFER_AFTER = 2
 
 
 class ActionTriageMessage(Action):
@@ -29,10 +31,19 @@ class ActionTriageMessage(Action):
         intent = (message.get("intent") or {}).get("name")
         urgency = conversation_urgency(tracker, triage)
         dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": urgency})
-        for key in reply_keys(triage, intent):  # emergency contacts first when critical
+        keys = reply_keys(triage, intent)
+        for key in keys:  # emergency contacts first when critical
             say(dispatcher, tracker, key)
 
         events: list[EventType] = [SlotSet("urgency", urgency)]
+        # Two misunderstandings in a row: offer a person rather than a third "rephrase".
+        before = int(tracker.get_slot("misunderstood") or 0)
+        misunderstood = before + 1 if keys == [FALLBACK_REPLY] else 0
+        if misunderstood >= MISUNDERSTOOD_OFFER_AFTER:
+            say(dispatcher, tracker, "utter_general_handoff_offer_misunderstood")
+            misunderstood = 0
+        if misunderstood != before:
+            events.append(SlotSet("misunderstood", float(misunderstood)))
         situation = triage.get("situation", NONE)
         audience = triage.get("audience")
         minor = minor_from_age(next(tracker.get_latest_entity_values("age"), None))
@@ -49,9 +60,12 @@ class ActionTriageMessage(Action):
         if triage.get("urgency") == CRITICAL:
             # The steps wait: they resume only if the user asks (button in the offer).
             say(dispatcher, tracker, CRISIS_OFFER)
+            alert_a_human(dispatcher, tracker, situation)
             return events
         if situation == NONE:
             return events
+        if triage.get("urgency") == HIGH:
+            say(dispatcher, tracker, "utter_general_handoff_offer")  # a person, if the user accepts
         if float(triage.get("confidence", 0.0)) < CONFIRM_BELOW:
             say(dispatcher, tracker, "utter_general_confirm_situation")
             return events

@@ -33,23 +33,27 @@ class EngineReply:
 
     messages: list[BotMessage]
     triage: dict[str, Any] | None = None
+    handoff: dict[str, Any] | None = None  # the engine asks for a human (labels only, no text)
 
 
 def parse_rest_reply(items: list[dict[str, Any]]) -> EngineReply:
     """Turn Rasa REST channel items into messages and the triage payload."""
     messages: list[BotMessage] = []
     triage: dict[str, Any] | None = None
+    handoff: dict[str, Any] | None = None
     for item in items:
         custom = item.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("triage"), dict):
             triage = custom["triage"]
+        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+            handoff = custom["handoff"]
         if item.get("text"):
             buttons = [
                 {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
                 for b in item.get("buttons") or []
             ]
             messages.append(BotMessage(str(item["text"]), buttons))
-    return EngineReply(messages, triage)
+    return EngineReply(messages, triage, handoff)
 
 
 class RasaClient:
@@ -77,6 +81,14 @@ class RasaClient:
         if not isinstance(items, list):
             raise EngineUnavailable("unexpected reply")
         return parse_rest_reply(items)
+
+    async def forget(self, sender_id: str) -> None:
+        """Erase what the engine keeps of a conversation (its tracker, which holds the texts)."""
+        try:
+            response = await self._http.put(f"/conversations/{sender_id}/tracker/events", json=[])
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise EngineUnavailable(type(error).__name__) from error
 
     async def ready(self) -> bool:
         """True when the engine has a model loaded and answers."""

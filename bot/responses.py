@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from actions.core.helplines import default_directory
 from actions.core.replies import degraded_reply_keys
 
 RESPONSES_DIR = Path(__file__).resolve().parents[1] / "responses"
+_VALUE = re.compile(r"\{([a-z_]+)\}")
 
 
 @lru_cache(maxsize=1)
@@ -25,6 +27,28 @@ def load_responses(directory: Path = RESPONSES_DIR) -> dict[str, str]:
             if variants and isinstance(variants[0], dict) and "text" in variants[0]:
                 texts[key] = str(variants[0]["text"])
     return texts
+
+
+@lru_cache(maxsize=1)
+def load_buttons(directory: Path = RESPONSES_DIR) -> dict[str, list[tuple[str, str]]]:
+    """Response key → (title, payload) of the buttons of its first variant."""
+    buttons: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, variants in (data.get("responses") or {}).items():
+            if variants and isinstance(variants[0], dict) and variants[0].get("buttons"):
+                buttons[key] = [(str(b["title"]), str(b["payload"])) for b in variants[0]["buttons"]]
+    return buttons
+
+
+def render(key: str, country: str, **values: object) -> str:
+    """A response with its helplines and the adapter's values filled, in one pass.
+
+    Values are inserted as they are and never scanned again, so a relayed text that
+    contains braces stays what the person wrote.
+    """
+    text = filled(key, country)
+    return _VALUE.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
 
 
 def filled(key: str, country: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.handoff.hours import DEFAULT_HOURS, StaffedHours
 from bot.pseudonym import load_or_create_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,6 +18,19 @@ VAR = ROOT / "var"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 PLACEHOLDERS = frozenset({"changeme", "change-me", "xxx", "todo", "your-token", "<token>"})
 COUNTRIES = frozenset({"FR", "BE", "CH", "LU", "CA_QC"})
+# Unclaimed requests are announced again after these delays (seconds), by urgency.
+DEFAULT_DELAYS_S = {"critical": 120, "high": 300, "medium": 900, "low": 900}
+
+
+def _delays(text: str | None) -> dict[str, int]:
+    """HANDOFF_DELAYS like 'critical=120,high=300' over the defaults."""
+    delays = dict(DEFAULT_DELAYS_S)
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        name, _, seconds = part.partition("=")
+        if name.strip() not in delays or not seconds.strip().isdigit() or int(seconds) < 1:
+            raise ValueError(f"HANDOFF_DELAYS: {part!r} should look like 'critical=120'")
+        delays[name.strip()] = int(seconds)
+    return delays
 
 
 class SettingsError(ValueError):
@@ -38,6 +52,10 @@ class Settings:
     helpline_volunteer_ids: frozenset[int] = frozenset()
     default_country: str = "FR"
     retention_days: int = 30
+    helpline_hours: StaffedHours = field(default_factory=lambda: StaffedHours.parse(DEFAULT_HOURS))
+    handoff_delays_s: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DELAYS_S))
+    volunteer_capacity: int = 2
+    queue_check_s: float = 5.0  # how often unclaimed requests and pending relays are checked
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], var_dir: Path = VAR) -> Settings:
@@ -60,10 +78,15 @@ class Settings:
                 int(v) for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",") if v.strip()
             )
             retention = int(values.get("RETENTION_DAYS", "30"))
-        except ValueError as error:
+            hours = StaffedHours.parse(values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", "Europe/Paris"))
+            delays = _delays(values.get("HANDOFF_DELAYS"))
+            capacity = int(values.get("VOLUNTEER_CAPACITY", "2"))
+        except (ValueError, KeyError) as error:
             raise SettingsError(str(error)) from error
         if retention < 1:
             raise SettingsError("RETENTION_DAYS must be at least 1.")
+        if not 1 <= capacity <= 10:
+            raise SettingsError("VOLUNTEER_CAPACITY must be between 1 and 10 simultaneous chats.")
         return cls(
             pseudonym_key=key,
             telegram_bot_token=token,
@@ -76,6 +99,9 @@ class Settings:
             helpline_volunteer_ids=volunteers,
             default_country=country,
             retention_days=retention,
+            helpline_hours=hours,
+            handoff_delays_s=delays,
+            volunteer_capacity=capacity,
         )
 
 

@@ -29,6 +29,7 @@ class Turn:
     texts: list[str]
     triage: dict[str, Any]
     degraded: bool = False
+    handoff: dict[str, Any] | None = None
 
 
 async def chat_turn(engine: RasaClient, sender: str, text: str, country: str = "FR") -> Turn:
@@ -44,7 +45,7 @@ async def chat_turn(engine: RasaClient, sender: str, text: str, country: str = "
     for message in reply.messages:
         lines = [message.text] + [f"  [{b['title']}]" for b in message.buttons]
         texts.append("\n".join(lines))
-    return Turn(texts, reply.triage or {})
+    return Turn(texts, reply.triage or {}, handoff=reply.handoff)
 
 
 def format_triage(turn: Turn) -> str:
@@ -77,6 +78,9 @@ async def run_terminal(engine: RasaClient, sender: str, stdin: TextIO, stdout: T
         for reply in turn.texts:
             stdout.write(f"relais> {reply}\n")
         stdout.write(format_triage(turn) + "\n")
+        if turn.handoff is not None:  # the terminal has no volunteers: show what the adapter would queue
+            stdout.write(f"[hand-off] urgency={turn.handoff.get('urgency')} trigger={turn.handoff.get('trigger', 'asked')}"
+                         " — le chat local n'est relié à aucune équipe de bénévoles (Telegram seulement)\n")
         stdout.flush()
 
 

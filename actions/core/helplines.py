@@ -115,7 +115,9 @@ class Directory:
         roles = self.country(code).roles
 
         def value(match: re.Match[str]) -> str:
-            found = roles.get(match[2], match[0])
+            found = roles.get(match[2])
+            if found is None:  # not a helpline: left for the caller to fill, prefix untouched
+                return match[0]
             opens_sentence = match.start() == 0 or bool(match[1])
             return (match[1] or "") + (found[:1].upper() + found[1:] if opens_sentence else found)
 

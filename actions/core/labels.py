@@ -19,6 +19,7 @@ AUDIENCES: Final = ("victim", "parent", "witness", "unknown")
 
 NONE: Final = "none"
 CRITICAL: Final = "critical"
+HIGH: Final = "high"
 
 
 def situation_of_intent(intent: str | None) -> str:

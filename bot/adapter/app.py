@@ -17,12 +17,15 @@ from telegram.ext import (
 )
 
 from bot.adapter import user_handlers as user
+from bot.adapter import volunteer_handlers as vol
+from bot.adapter.handoff import queue_job
 from bot.adapter.services import Services
-from bot.engine import RasaClient
+from bot.engine import EngineUnavailable, RasaClient
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
 from bot.storage.db import make_engine, session_factory, transaction, upgrade
-from bot.storage.repository import purge
+from bot.storage.models import Conversation
+from bot.storage.repository import idle_in_engine, purge
 
 log = logging.getLogger("relais.adapter")
 PRIVATE = filters.ChatType.PRIVATE
@@ -31,6 +34,12 @@ MEDIA = (
     | filters.AUDIO | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
 )
 PURGE_EVERY_S = 3600
+FORGET_EVERY_S = 300
+QUEUE_EVERY_S = 5.0
+VOLUNTEER_COMMANDS = {
+    "dispo": vol.on_dispo, "pause": vol.on_pause, "capacite": vol.on_capacite, "file": vol.on_file, "ticket": vol.on_ticket,
+    "relacher": vol.on_relacher, "transferer": vol.on_transferer, "fin": vol.on_fin, "bloquer": vol.on_bloquer,
+}
 
 
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,6 +48,24 @@ async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(svc.sessions) as session:
         count = purge(session, datetime.now(UTC), svc.settings.retention_days)
     log.info("retention_purge erased=%s", count)
+
+
+async def forget_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The engine keeps a dialogue's texts only for one session: idle ones are erased there."""
+    svc: Services = context.application.bot_data["services"]
+    with transaction(svc.sessions) as session:
+        idle = idle_in_engine(session, svc.clock())
+    for pseudonym in idle:
+        try:
+            await svc.engine.forget(pseudonym)
+        except EngineUnavailable:
+            log.warning("engine_forget_failed pseudonym=%s", pseudonym)
+            return  # try again at the next run
+        with transaction(svc.sessions) as session:
+            conversation = session.get(Conversation, pseudonym)
+            if conversation is not None:
+                conversation.engine_forgotten = True
+    log.info("engine_forget count=%s", len(idle))
 
 
 def build_application(settings: Settings) -> Application:
@@ -59,6 +86,9 @@ def build_application(settings: Settings) -> Application:
         )
         if app.job_queue is not None:
             app.job_queue.run_repeating(purge_job, interval=PURGE_EVERY_S, first=5)
+            app.job_queue.run_repeating(forget_job, interval=FORGET_EVERY_S, first=30)
+            # Also resumes after a restart: pending relayed messages, unclaimed requests.
+            app.job_queue.run_repeating(queue_job, interval=settings.queue_check_s, first=0.5)
 
     async def post_shutdown(app: Application) -> None:
         await app.bot_data["services"].engine.aclose()
@@ -75,7 +105,19 @@ def build_application(settings: Settings) -> Application:
         .post_shutdown(post_shutdown)
         .build()
     )
-    # Order matters: groups are refused and edits answered before any other handler sees them.
+    # Order matters. Volunteer commands first (refused to anyone off the allowlist), anywhere;
+    # then groups are refused and edits answered before any other handler sees them.
+    for name, handler in VOLUNTEER_COMMANDS.items():
+        app.add_handler(CommandHandler(name, handler))
+    app.add_handler(CallbackQueryHandler(vol.on_claim, pattern=r"^claim:"))
+    app.add_handler(CallbackQueryHandler(vol.on_transfer_to, pattern=r"^transfer:"))
+    app.add_handler(CallbackQueryHandler(vol.on_outcome, pattern=r"^outcome:"))
+    app.add_handler(CallbackQueryHandler(vol.on_block, pattern=r"^block:"))
+    if settings.helpline_volunteer_ids:
+        volunteer = filters.User(user_id=sorted(settings.helpline_volunteer_ids)) & PRIVATE
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED & volunteer, user.on_edited))
+        app.add_handler(CommandHandler(["start", "aide"], vol.on_volunteer_help, filters=volunteer))
+        app.add_handler(MessageHandler(volunteer & ~filters.COMMAND, vol.on_volunteer_text))
     app.add_handler(MessageHandler(~PRIVATE, user.on_group))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, user.on_edited))
     app.add_handler(CommandHandler("start", user.on_start, filters=PRIVATE))
@@ -85,6 +127,7 @@ def build_application(settings: Settings) -> Application:
     app.add_handler(CommandHandler("oubli", user.on_oubli, filters=PRIVATE))
     app.add_handler(CommandHandler("stop", user.on_stop, filters=PRIVATE))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, user.on_help))
+    app.add_handler(CallbackQueryHandler(user.on_handoff_button, pattern=r"^(handoff|feedback):"))
     app.add_handler(CallbackQueryHandler(user.on_button))
     app.add_handler(MessageHandler(MEDIA & PRIVATE, user.on_media))
     app.add_handler(MessageHandler(filters.TEXT & PRIVATE, user.on_text))

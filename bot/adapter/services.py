@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import uuid
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine import RasaClient
 from bot.pseudonym import pseudonym
-from bot.responses import filled
+from bot.responses import filled, render
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
 
@@ -32,6 +35,27 @@ class Services:
     cipher: ChatCipher
     buttons: OrderedDict[str, tuple[str, str]] = field(default_factory=OrderedDict)
     recent: dict[str, deque[float]] = field(default_factory=dict)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests replace it
+    outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Volunteers by pseudonym → Telegram id, from the allowlist only (never stored).
+    volunteers: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = self.settings.pseudonym_key
+        self.volunteers = {pseudonym(key, "volunteer", raw): raw for raw in sorted(self.settings.helpline_volunteer_ids)}
+
+    def volunteer_pseudonym(self, user_id: int | None) -> str | None:
+        """The volunteer's pseudonym if ``user_id`` is on the allowlist, else None."""
+        if user_id is None or user_id not in self.settings.helpline_volunteer_ids:
+            return None
+        return pseudonym(self.settings.pseudonym_key, "volunteer", user_id)
+
+    def volunteer_number(self, volunteer: str) -> int:
+        """How volunteers name each other: their rank in the allowlist (n°1, n°2...)."""
+        return list(self.volunteers).index(volunteer) + 1 if volunteer in self.volunteers else 0
+
+    def render(self, key: str, country: str | None = None, **values: object) -> str:
+        return render(key, country or self.settings.default_country, **values)
 
     def allow(self, owner: str, now: float) -> bool:
         """Per-pseudonym throttle: at most THROTTLE_MESSAGES in any THROTTLE_WINDOW_S."""

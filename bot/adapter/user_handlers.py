@@ -9,19 +9,31 @@ from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from actions.core.crisis import match_crisis
 from actions.core.replies import CRISIS_REPLY
+from bot.adapter import handoff as relay
 from bot.adapter.services import Services, correlation_id
 from bot.engine import BotMessage, EngineUnavailable
 from bot.responses import degraded_reply
 from bot.storage.db import transaction
+from bot.storage.handoffs import close, last_closed, open_handoff, queue_message
 from bot.storage.models import Conversation
-from bot.storage.repository import erase, first_delivery, record_event, remember_chat, save_triage, touch_conversation
+from bot.storage.repository import (
+    erase,
+    first_delivery,
+    recent_messages,
+    record_event,
+    remember_chat,
+    save_triage,
+    touch_conversation,
+)
 
 log = logging.getLogger("relais.adapter")
 COUNTRY_NAMES = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg", "CA_QC": "Québec"}
+MAX_RELAY_CHARS = 4000
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -42,15 +54,16 @@ async def _country(svc: Services, pseudo: str) -> str:
 
 
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """One user turn: store the minimum, ask the engine, send its replies (or the degraded ones)."""
+    """One user turn: relayed to the volunteer during a hand-off, else sent to the engine."""
     svc = services(context)
     chat = update.effective_chat
     assert chat is not None
     pseudo, cid = svc.pseudonym_of(chat.id), correlation_id()
+    crisis = match_crisis(text).is_crisis
     if not svc.allow(pseudo, time.monotonic()):
-        # Spam is dropped without reaching the engine — but never a crisis message.
+        # Spam is dropped without reaching the engine or a volunteer — but never a crisis message.
         log.warning("throttled pseudonym=%s cid=%s", pseudo, cid)
-        if match_crisis(text).is_crisis:
+        if crisis:
             await context.bot.send_message(chat.id, html.escape(svc.text(CRISIS_REPLY, await _country(svc, pseudo))))
         return
     with transaction(svc.sessions) as session:
@@ -58,25 +71,49 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
             return
         conversation = touch_conversation(session, pseudo, svc.settings.default_country, datetime.now(UTC))
+        conversation.engine_forgotten = False
         country = conversation.country
         remember_chat(session, svc.cipher, pseudo, chat.id)
         record_event(session, "message_in", pseudo, correlation=cid)
+        handoff = open_handoff(session, pseudo)
+        relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
+        if relaying:
+            # Same transaction as the update id: the relayed text is neither lost nor doubled.
+            assert handoff is not None
+            relayed = svc.render("utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS])
+            queue_message(session, svc.cipher, handoff, True, relayed)
+            if crisis:
+                queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
+            record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
+    if relaying:
+        if crisis:  # the volunteer is alerted, and the person still gets the contacts first
+            contacts = html.escape(svc.text(CRISIS_REPLY, country))
+            await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
+        await relay.deliver_pending(context.bot, svc)
+        return
     await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    handoff_request: dict[str, object] | None = None
     try:
         reply = await svc.engine.send(pseudo, text, metadata={"country": country, "channel": "telegram"})
-        messages, triage = reply.messages, reply.triage
+        messages, triage, handoff_request = reply.messages, reply.triage, reply.handoff
     except EngineUnavailable as error:
         log.warning("engine_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, error)
         triage, texts = degraded_reply(text, country)
         messages = [BotMessage(t) for t in texts]
+        if triage.get("urgency") == "critical":  # no engine, but a volunteer must still be alerted
+            handoff_request = {**triage, "trigger": "critical"}
     for message in messages:
-        await context.bot.send_message(
-            chat.id, html.escape(message.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, message)
+        await relay.send_user(
+            context.bot, svc, pseudo, chat.id, html.escape(message.text), parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(svc, pseudo, message),
         )
     with transaction(svc.sessions) as session:
         if triage:
             save_triage(session, pseudo, triage)
         record_event(session, "replies_out", pseudo, correlation=cid, count=len(messages))
+    if handoff_request is not None:
+        trigger = str(handoff_request.get("trigger") or "asked")
+        await relay.request(context.bot, svc, pseudo, chat.id, country, handoff_request, trigger)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,15 +159,68 @@ async def on_pays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/oubli: erase everything held about this chat and explain how to delete it on the phone."""
+    """/oubli: erase everything held about this chat, here and in the engine; delete the bot's recent messages."""
     svc = services(context)
     assert update.effective_chat is not None
-    pseudo = svc.pseudonym_of(update.effective_chat.id)
+    chat_id = update.effective_chat.id
+    pseudo = svc.pseudonym_of(chat_id)
+    now = svc.clock()
+    with transaction(svc.sessions) as session:
+        handoff = open_handoff(session, pseudo)
+        if handoff is not None:
+            close(session, handoff, now, status="cancelled")
+        message_ids = recent_messages(session, pseudo, now)
+    if handoff is not None:
+        await relay.refresh_card(context.bot, svc, handoff, now)
+        await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left")
+    for start in range(0, len(message_ids), 100):  # Telegram deletes up to 100 at once, within 48 h
+        try:
+            await context.bot.delete_messages(chat_id, message_ids[start:start + 100])
+        except TelegramError as error:
+            log.info("delete_messages_failed pseudonym=%s error=%s", pseudo, type(error).__name__)
+    try:
+        await svc.engine.forget(pseudo)
+    except EngineUnavailable:
+        log.warning("engine_forget_failed pseudonym=%s", pseudo)  # the engine's store expires it anyway
     with transaction(svc.sessions) as session:
         erase(session, pseudo)
     for token in [t for t, (owner, _) in svc.buttons.items() if owner == pseudo]:
         del svc.buttons[token]
-    await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_forgotten"))
+    await context.bot.send_message(chat_id, svc.text("utter_adapter_forgotten"))
+
+
+async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep or cancel a request, or give feedback: acts only on the presser's own conversation."""
+    svc = services(context)
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    await query.answer()
+    chat_id = update.effective_chat.id
+    pseudo, now = svc.pseudonym_of(chat_id), svc.clock()
+    choice = query.data or ""
+    with transaction(svc.sessions) as session:
+        country = (session.get(Conversation, pseudo) or Conversation(country=svc.settings.default_country)).country
+        handoff = open_handoff(session, pseudo)
+        if choice == "handoff:keep" and handoff is not None:
+            key = "utter_handoff_kept"
+            record_event(session, "handoff_kept", pseudo, ticket=handoff.ticket)
+        elif choice == "handoff:cancel" and handoff is not None:
+            key = "utter_handoff_cancelled"
+            close(session, handoff, now, status="cancelled")
+            record_event(session, "handoff_cancelled", pseudo, ticket=handoff.ticket)
+        elif choice in ("feedback:yes", "feedback:no"):
+            key, closed = "utter_handoff_feedback_thanks", last_closed(session, pseudo)
+            if closed is not None and closed.feedback is None:
+                closed.feedback = choice.split(":")[1]
+                record_event(session, "handoff_feedback", pseudo, ticket=closed.ticket, useful=closed.feedback)
+        elif choice.startswith("handoff:"):
+            key = "utter_handoff_nothing_to_cancel"
+        else:
+            key = "utter_adapter_button_expired"
+    if choice == "handoff:cancel" and handoff is not None:
+        await relay.refresh_card(context.bot, svc, handoff, now)
+        await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
+    await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(key, country))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -160,7 +250,12 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_chat is not None
     voice = bool(update.message and (update.message.voice or update.message.video_note or update.message.audio))
     key = "utter_adapter_voice" if voice else "utter_adapter_media"
-    country = await _country(svc, svc.pseudonym_of(update.effective_chat.id))
+    pseudo = svc.pseudonym_of(update.effective_chat.id)
+    with transaction(svc.sessions) as session:
+        handoff = open_handoff(session, pseudo)
+        if handoff is not None and handoff.status == "claimed":
+            key = "utter_handoff_text_only"  # nothing is relayed but text
+    country = await _country(svc, pseudo)
     await context.bot.send_message(update.effective_chat.id, svc.text(key, country))
 
 

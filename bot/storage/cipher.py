@@ -24,3 +24,10 @@ class ChatCipher:
 
     def decrypt(self, token: bytes) -> int:
         return int(self._fernet.decrypt(token).decode())
+
+    def encrypt_text(self, text: str) -> bytes:
+        """A relayed message waiting in the outbox (deleted once delivered)."""
+        return self._fernet.encrypt(text.encode())
+
+    def decrypt_text(self, token: bytes) -> str:
+        return self._fernet.decrypt(token).decode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, func
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -25,6 +25,8 @@ class Conversation(Base):
     urgency: Mapped[str] = mapped_column(String(10), default="low")
     audience: Mapped[str] = mapped_column(String(10), default="unknown")
     state: Mapped[str] = mapped_column(String(20), default="bot")
+    # False while the engine may hold the dialogue's texts; set once they were erased there.
+    engine_forgotten: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -64,4 +66,90 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class SentMessage(Base):
+    """Ids of the bot's recent messages in a chat, so that /oubli can delete them (48 h)."""
+
+    __tablename__ = "sent_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pseudonym: Mapped[str] = mapped_column(
+        ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_sent_messages_conversation"), index=True
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Volunteer(Base):
+    """A volunteer of the allowlist, by pseudonym: availability, capacity, current ticket."""
+
+    __tablename__ = "volunteers"
+
+    pseudonym: Mapped[str] = mapped_column(String(32), primary_key=True)
+    available: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int] = mapped_column(Integer, default=2)
+    focus_ticket: Mapped[str | None] = mapped_column(String(8), default=None)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Handoff(Base):
+    """One request for a human: queued, claimed by a volunteer, then closed (or cancelled).
+
+    Only labels are kept (what the card shows), never the user's words.
+    """
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket: Mapped[str] = mapped_column(String(8), unique=True)
+    pseudonym: Mapped[str] = mapped_column(
+        ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_handoffs_conversation"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    trigger: Mapped[str] = mapped_column(String(20), default="asked")
+    urgency: Mapped[str] = mapped_column(String(10), default="low")
+    urgency_rank: Mapped[int] = mapped_column(Integer, default=3)
+    situation: Mapped[str] = mapped_column(String(20), default="none")
+    audience: Mapped[str] = mapped_column(String(10), default="unknown")
+    minor: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    platform: Mapped[str | None] = mapped_column(String(30), default=None)
+    steps_given: Mapped[list[str]] = mapped_column(JSON, default=list)
+    requested_at: Mapped[datetime] = mapped_column()
+    announced_at: Mapped[datetime] = mapped_column()
+    announcements: Mapped[int] = mapped_column(Integer, default=1)
+    nobody_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    volunteer: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome: Mapped[str | None] = mapped_column(String(30), default=None)
+    feedback: Mapped[str | None] = mapped_column(String(8), default=None)
+
+
+class Outbox(Base):
+    """A relayed message waiting for delivery, encrypted, deleted as soon as it is delivered.
+
+    It is written in the same transaction that marks the Telegram update as processed, so
+    a message is neither lost by a restart nor sent twice by a re-delivered update.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE", name="fk_outbox_handoff"), index=True)
+    to_volunteer: Mapped[bool] = mapped_column(Boolean)
+    body_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Block(Base):
+    """A pseudonym a volunteer blocked from the hand-off, with a reason category (audited)."""
+
+    __tablename__ = "blocks"
+
+    pseudonym: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    by_volunteer: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -10,9 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.storage.cipher import ChatCipher
-from bot.storage.models import AuditEvent, ChatRef, Conversation, ProcessedUpdate
+from bot.storage.models import AuditEvent, Block, ChatRef, Conversation, Handoff, ProcessedUpdate, SentMessage
 
-MAX_DETAIL_CHARS = 64  # audit details are labels and ids, never a message
+MAX_DETAIL_CHARS = 64
+DELETABLE_FOR = timedelta(hours=48)  # Telegram lets a bot delete its messages for 48 hours
+BLOCK_DAYS = 90  # a block outlives /oubli (it identifies no one) but not this
+ENGINE_IDLE = timedelta(minutes=60)  # = session_expiration_time of domain.yml  # audit details are labels and ids, never a message
 TRIAGE_FIELDS = ("situation", "urgency", "audience")
 
 
@@ -68,6 +71,21 @@ def first_delivery(session: Session, update_id: int) -> bool:
     return True
 
 
+def recent_messages(session: Session, pseudonym: str, now: datetime) -> list[int]:
+    """Ids of the bot's messages in this chat that Telegram still lets it delete."""
+    query = select(SentMessage.message_id).where(SentMessage.pseudonym == pseudonym, SentMessage.at > now - DELETABLE_FOR)
+    return list(session.scalars(query.order_by(SentMessage.id)))
+
+
+def idle_in_engine(session: Session, now: datetime) -> list[str]:
+    """Conversations idle for longer than a dialogue session whose texts the engine may still hold."""
+    active = select(Handoff.pseudonym).where(Handoff.status.in_(("queued", "claimed")))
+    query = select(Conversation.pseudonym).where(
+        Conversation.engine_forgotten.is_(False), Conversation.updated_at < now - ENGINE_IDLE, Conversation.pseudonym.not_in(active)
+    )
+    return list(session.scalars(query))
+
+
 def _delete_everything_of(session: Session, pseudonym: str) -> None:
     session.execute(delete(AuditEvent).where(AuditEvent.pseudonym == pseudonym))
     session.execute(delete(ChatRef).where(ChatRef.pseudonym == pseudonym))
@@ -88,4 +106,6 @@ def purge(session: Session, now: datetime, retention_days: int) -> int:
         _delete_everything_of(session, pseudonym)
     session.execute(delete(AuditEvent).where(AuditEvent.at < limit))
     session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - timedelta(days=2)))
+    session.execute(delete(SentMessage).where(SentMessage.at < now - DELETABLE_FOR))
+    session.execute(delete(Block).where(Block.at < now - timedelta(days=BLOCK_DAYS)))
     return len(old)

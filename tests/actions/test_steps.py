@@ -79,7 +79,8 @@ async def test_answering_the_age_shows_step_one(domain: dict[str, Any]) -> None:
 async def test_a_crisis_message_interrupts_the_steps(domain: dict[str, Any]) -> None:
     tracker = make_tracker("next_step", triage=CRITICAL, slots={"situation": "harassment", "step": 2.0})
     dispatcher, events = await run(ActionNextStep(), tracker, domain)
-    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_general_crisis_offer"]
+    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_general_crisis_offer", "custom"]
+    assert dispatcher.messages[-1]["custom"]["handoff"]["trigger"] == "critical"  # a volunteer is alerted
     assert events == [SlotSet("urgency", "critical")]  # the step is not advanced
 
 

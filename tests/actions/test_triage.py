@@ -25,8 +25,10 @@ async def run(tracker: Any, domain: dict[str, Any]) -> tuple[CollectingDispatche
 async def test_critical_message_gets_the_crisis_reply_first(domain: dict[str, Any]) -> None:
     t = triage("grooming", "critical")
     dispatcher, events = await run(make_tracker("grooming", t), domain)
-    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_grooming_ack", "utter_general_crisis_offer"]
+    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_grooming_ack", "utter_general_crisis_offer", "custom"]
     assert dispatcher.messages[0]["custom"] == {"triage": t, "conversation_urgency": "critical"}
+    handoff = dispatcher.messages[-1]["custom"]["handoff"]
+    assert handoff["urgency"] == "critical" and handoff["trigger"] == "critical" and handoff["situation"] == "grooming"
     assert SlotSet("urgency", "critical") in events and SlotSet("situation", "grooming") in events
 
 
@@ -46,20 +48,43 @@ async def test_small_talk_keeps_situation_and_audience_slots(domain: dict[str, A
 
 async def test_an_incident_asks_the_age_when_it_changes_the_advice(domain: dict[str, Any]) -> None:
     dispatcher, events = await run(make_tracker("sextortion", triage("sextortion", "high")), domain)
-    assert responses_of(dispatcher) == ["custom", "utter_sextortion_ack", "utter_general_ask_minor"]
+    assert responses_of(dispatcher) == ["custom", "utter_sextortion_ack", "utter_general_handoff_offer", "utter_general_ask_minor"]
     assert SlotSet("situation", "sextortion") in events and SlotSet("audience", "victim") in events
 
 
 async def test_a_known_age_goes_straight_to_step_one(domain: dict[str, Any]) -> None:
     tracker = make_tracker("sextortion", triage("sextortion", "high"), entities=[{"entity": "age", "value": 15}])
     dispatcher, events = await run(tracker, domain)
-    assert responses_of(dispatcher) == ["custom", "utter_sextortion_ack", "text", "utter_general_step_menu"]
+    assert responses_of(dispatcher) == ["custom", "utter_sextortion_ack", "utter_general_handoff_offer", "text", "utter_general_step_menu"]
     assert SlotSet("minor", True) in events and SlotSet("step", 1.0) in events
 
 
 async def test_an_unsure_triage_is_confirmed_with_buttons(domain: dict[str, Any]) -> None:
     dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium", confidence=0.4)), domain)
     assert responses_of(dispatcher)[-1] == "utter_general_confirm_situation"
+
+
+async def test_a_high_urgency_incident_is_offered_a_person(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(make_tracker("sextortion", triage("sextortion", "high")), domain)
+    keys = responses_of(dispatcher)
+    assert keys[1:3] == ["utter_sextortion_ack", "utter_general_handoff_offer"]
+    assert not any("handoff" in (m.get("custom") or {}) for m in dispatcher.messages)  # only if the user accepts
+
+
+async def test_a_medium_urgency_incident_gets_no_offer(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium")), domain)
+    assert "utter_general_handoff_offer" not in responses_of(dispatcher)
+
+
+async def test_two_misunderstandings_in_a_row_offer_a_person(domain: dict[str, Any]) -> None:
+    t = triage("none", "low", "unknown")
+    dispatcher, events = await run(make_tracker("nlu_fallback", t), domain)
+    assert responses_of(dispatcher)[1:] == ["utter_general_fallback"] and SlotSet("misunderstood", 1.0) in events
+    dispatcher, events = await run(make_tracker("nlu_fallback", t, {"misunderstood": 1.0}), domain)
+    assert responses_of(dispatcher)[1:] == ["utter_general_fallback", "utter_general_handoff_offer_misunderstood"]
+    assert SlotSet("misunderstood", 0.0) in events
+    dispatcher, events = await run(make_tracker("greet", t, {"misunderstood": 1.0}), domain)
+    assert SlotSet("misunderstood", 0.0) in events  # understood: the count starts again
 
 
 def test_the_action_server_does_not_load_tensorflow() -> None:

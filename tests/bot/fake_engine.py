@@ -19,7 +19,10 @@ class FakeEngine:
     mode: str = "ok"  # ok | error | slow | garbage
     delay_s: float = 0.0
     reply: list[dict[str, Any]] = field(default_factory=list)
+    # Replies by message text, for scripted conversations (else ``reply``).
+    script: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     received: list[dict[str, Any]] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)
     url: str = ""
 
 
@@ -51,7 +54,13 @@ def running(engine: FakeEngine) -> Iterator[FakeEngine]:
             elif engine.mode == "garbage":
                 self._send(200, b"<html>not json")
             else:
-                self._send(200, json.dumps(engine.reply).encode())
+                message = engine.received[-1].get("message", "")
+                self._send(200, json.dumps(engine.script.get(message, engine.reply)).encode())
+
+        def do_PUT(self) -> None:  # noqa: N802 - the tracker is replaced (erased) by the adapter
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            engine.forgotten.append(self.path.split("/")[2])
+            self._send(200, b"{}")
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

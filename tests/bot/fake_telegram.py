@@ -51,7 +51,9 @@ class FakeTelegram:
             offset = int(params.get("offset") or 0)
             time.sleep(0.05)
             with self.lock:
-                return [u for u in self.updates if u["update_id"] >= offset]
+                # Like Telegram: asking from ``offset`` confirms (forgets) every earlier update.
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                return list(self.updates)
         with self.lock:
             self.calls.append((method, params))
             if method == "sendMessage":

@@ -68,3 +68,5 @@ def test_fill_puts_the_country_words_and_capitals_at_sentence_start() -> None:
     text = "{ligne_cyber} répond. Appelle {ligne_cyber} ou {numero_urgence}."
     assert DIRECTORY.fill(text, "FR") == "Le 3018 répond. Appelle le 3018 ou le 17 (police) ou le 112."
     assert DIRECTORY.fill("Appelle {ligne_cyber}.", "BE") == "Appelle Child Focus (116 000)."
+    # Other placeholders are the caller's: left exactly as they were, line breaks included.
+    assert DIRECTORY.fill("File :\n{lines}. {ticket} ok", "FR") == "File :\n{lines}. {ticket} ok"

@@ -39,7 +39,7 @@ def every_variation() -> list[tuple[str, dict]]:
 def action_values(variation: dict) -> dict[str, str]:
     """Sample values for the placeholders an action fills (templates and lists)."""
     meta = variation.get("metadata") or {}
-    names = list(meta.get("template") or []) + list(meta.get("filled_by_action") or [])
+    names = [*(meta.get("template") or []), *(meta.get("filled_by_action") or []), *(meta.get("filled_by_adapter") or [])]
     return {name: "X" for name in names}
 
 

@@ -1,0 +1,243 @@
+"""The hand-off as Telegram carries it: cards in the volunteers' group, the relay, the queue job.
+
+State lives in the database (bot/storage/handoffs.py); this module only sends and edits
+messages. Relayed texts go through the encrypted outbox: written in the transaction that
+marks the update as processed, deleted once Telegram accepted the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from actions.core.helplines import default_directory
+from bot.adapter.services import Services
+from bot.storage.db import transaction
+from bot.storage.handoffs import (
+    aware,
+    due_for_reannounce,
+    free_volunteers,
+    is_blocked,
+    pending_messages,
+    request_handoff,
+)
+from bot.storage.models import Conversation, Handoff, Outbox, SentMessage
+from bot.storage.repository import chat_of, record_event
+
+log = logging.getLogger("relais.handoff")
+KNOWN = {"situation": "none", "urgency": "low", "audience": "unknown"}
+
+
+def open_now(svc: Services, country: str, now: datetime) -> str:
+    """The helplines answering now, as a short list for a reply."""
+    return ", ".join(
+        svc.render("utter_general_open_now_item", country, name=h.name, contact=h.number)
+        for h in default_directory().open_now(country, now)
+    )
+
+
+def _label(svc: Services, family: str, value: str | None) -> str:
+    key = f"utter_volunteer_{family}_{value}"
+    try:
+        return svc.render(key)
+    except KeyError:
+        return svc.render("utter_volunteer_unknown")
+
+
+def waiting_time(handoff: Handoff, now: datetime) -> str:
+    minutes = int((now - aware(handoff.requested_at)).total_seconds() // 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
+    """What a volunteer sees of a request: labels, never the person's words or identity."""
+    if handoff.status == "claimed":
+        status = svc.render("utter_volunteer_status_claimed", number=svc.volunteer_number(handoff.volunteer or ""))
+    elif handoff.status == "queued" and handoff.announcements > 1:
+        status = svc.render("utter_volunteer_status_reannounced", count=handoff.announcements - 1)
+    else:
+        status = svc.render(f"utter_volunteer_status_{handoff.status}")
+    minor = {True: "yes", False: "no"}.get(handoff.minor)  # type: ignore[call-overload]
+    return svc.render(
+        "utter_volunteer_card",
+        icon={"queued": "🆘" if handoff.urgency == "critical" else "🔔", "claimed": "✅"}.get(handoff.status, "☑️"),
+        ticket=handoff.ticket,
+        status=status,
+        urgency=_label(svc, "urgency", handoff.urgency),
+        situation=_label(svc, "situation", handoff.situation),
+        audience=_label(svc, "audience", handoff.audience),
+        minor=_label(svc, "minor", minor),
+        platform=handoff.platform or svc.render("utter_volunteer_unknown"),
+        steps=str(len(handoff.steps_given)) + (f" ({', '.join(handoff.steps_given[-3:])})" if handoff.steps_given else ""),
+        waiting=waiting_time(handoff, now),
+    )
+
+
+def keyboard(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button per row: (title, callback data)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=data)] for title, data in choices])
+
+
+def claim_keyboard(svc: Services, handoff: Handoff) -> InlineKeyboardMarkup | None:
+    if handoff.status != "queued":
+        return None
+    return keyboard([(svc.render("utter_volunteer_claim_button"), f"claim:{handoff.ticket}")])
+
+
+async def notify_volunteer(bot: Bot, svc: Services, handoff: Handoff, key: str) -> None:
+    """Tell the volunteer holding ``handoff`` (if any) what happened to it."""
+    if handoff.volunteer in svc.volunteers:
+        await bot.send_message(svc.volunteers[handoff.volunteer], svc.render(key, ticket=handoff.ticket))
+
+
+async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> int | None:
+    """A new card at the bottom of the volunteers' group; its message id (None if no group)."""
+    if svc.settings.helpline_chat_id is None:
+        return None
+    message = await bot.send_message(svc.settings.helpline_chat_id, card_text(svc, handoff, now), reply_markup=claim_keyboard(svc, handoff))
+    return message.message_id
+
+
+async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, moved: bool = False) -> None:
+    """Edit the card in place (claimed by whom, closed...); a failed edit is only logged."""
+    if svc.settings.helpline_chat_id is None or handoff.card_message_id is None:
+        return
+    text = card_text(svc, handoff, now)
+    if moved:
+        text = text.split("\n", 1)[0].rsplit("—", 1)[0] + "— " + svc.render("utter_volunteer_status_moved")
+    try:
+        await bot.edit_message_text(
+            text, svc.settings.helpline_chat_id, handoff.card_message_id, reply_markup=None if moved else claim_keyboard(svc, handoff)
+        )
+    except BadRequest as error:  # e.g. "message is not modified", or deleted by a coordinator
+        log.info("card_not_edited ticket=%s error=%s", handoff.ticket, type(error).__name__)
+
+
+async def send_user(bot: Bot, svc: Services, pseudonym: str, chat_id: int, text: str, **kwargs: Any) -> None:
+    """Send to the person and keep the message id, so that /oubli can delete it later."""
+    message = await bot.send_message(chat_id, text, **kwargs)
+    with transaction(svc.sessions) as session:
+        if session.get(Conversation, pseudonym) is not None:
+            session.add(SentMessage(pseudonym=pseudonym, message_id=message.message_id, at=svc.clock()))
+
+
+def user_keyboard(svc: Services, key: str) -> InlineKeyboardMarkup | None:
+    """Buttons of an adapter response; their payloads ('handoff:keep'...) act only on the presser's chat."""
+    from bot.responses import load_buttons
+
+    buttons = load_buttons().get(key)
+    return keyboard(buttons) if buttons else None
+
+
+async def request(
+    bot: Bot, svc: Services, pseudonym: str, chat_id: int, country: str, payload: Mapping[str, object], trigger: str
+) -> None:
+    """Queue a request for a human and tell the person at once what happens next."""
+    now = svc.clock()
+    with transaction(svc.sessions) as session:
+        if is_blocked(session, pseudonym):
+            key, handoff, new = "utter_handoff_blocked", None, False
+        else:
+            handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
+            if new:
+                record_event(session, "handoff_requested", pseudonym, ticket=handoff.ticket, urgency=handoff.urgency, trigger=trigger)
+            free = free_volunteers(session, list(svc.volunteers))
+            if svc.settings.helpline_chat_id is None:
+                key = "utter_handoff_no_team"
+                handoff.status, handoff.closed_at, handoff.outcome = "cancelled", now, "no_team"
+            elif not new:
+                key = "utter_handoff_already_queued"
+            elif not svc.settings.helpline_hours.is_open(now) or free == 0:
+                key, handoff.nobody_told = "utter_handoff_nobody", True
+            else:
+                key = "utter_handoff_queued"
+    if new and handoff is not None and handoff.status == "queued":
+        card = await post_card(bot, svc, handoff, now)
+        with transaction(svc.sessions) as session:
+            stored = session.get(Handoff, handoff.id)
+            if stored is not None:
+                stored.card_message_id = card
+    if trigger == "critical" and not new and key == "utter_handoff_already_queued":
+        return  # a second crisis message while waiting: the contacts were sent, no need to repeat
+    text = svc.render(key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe())
+    await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
+
+
+async def deliver_pending(bot: Bot, svc: Services) -> int:
+    """Send every relayed message waiting in the outbox, in order; each is deleted once sent.
+
+    One delivery at a time per process (a lock), so that the update handler and the
+    background job never send the same message twice.
+    """
+    sent = 0
+    async with svc.outbox_lock:
+        with transaction(svc.sessions) as session:
+            pending = [(o.id, o.handoff_id, o.to_volunteer, o.body_encrypted) for o in pending_messages(session)]
+        for outbox_id, handoff_id, to_volunteer, body in pending:
+            with transaction(svc.sessions) as session:
+                handoff = session.get(Handoff, handoff_id)
+                target = None
+                if handoff is not None and to_volunteer and handoff.volunteer:
+                    target = svc.volunteers.get(handoff.volunteer)
+                elif handoff is not None and not to_volunteer:
+                    target = chat_of(session, svc.cipher, handoff.pseudonym)
+                pseudonym = handoff.pseudonym if handoff else ""
+            if target is None:
+                log.warning("relay_undeliverable outbox=%s", outbox_id)
+            else:
+                try:
+                    text = svc.cipher.decrypt_text(body)
+                    if to_volunteer:
+                        await bot.send_message(target, text)
+                    else:
+                        await send_user(bot, svc, pseudonym, target, text)
+                except Forbidden:
+                    log.warning("relay_forbidden outbox=%s", outbox_id)  # blocked the bot: nothing more to do
+                except TelegramError as error:
+                    log.warning("relay_retry_later outbox=%s error=%s", outbox_id, type(error).__name__)
+                    break  # keep the order: the job tries again from this message
+                sent += 1
+            with transaction(svc.sessions) as session:
+                session.execute(Outbox.__table__.delete().where(Outbox.id == outbox_id))
+    return sent
+
+
+async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds: deliver what is pending, re-announce requests nobody claimed in time."""
+    svc: Services = context.application.bot_data["services"]
+    bot = context.bot
+    await deliver_pending(bot, svc)
+    now = svc.clock()
+    with transaction(svc.sessions) as session:
+        due = [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)]
+    for handoff_id in due:
+        with transaction(svc.sessions) as session:
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None or handoff.status != "queued":
+                continue
+            tell_user = not handoff.nobody_told
+            handoff.announcements += 1
+            handoff.announced_at, handoff.nobody_told = now, True
+            record_event(session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements)
+            chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
+            country = handoff_country(session, handoff)
+        await refresh_card(bot, svc, handoff, now, moved=True)
+        card = await post_card(bot, svc, handoff, now)
+        with transaction(svc.sessions) as session:
+            stored = session.get(Handoff, handoff_id)
+            if stored is not None:
+                stored.card_message_id = card
+        if tell_user and chat_id is not None:
+            text = svc.render("utter_handoff_still_waiting", country, open_now=open_now(svc, country, now))
+            await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, "utter_handoff_still_waiting"))
+
+
+def handoff_country(session: Any, handoff: Handoff) -> str:
+    conversation = session.get(Conversation, handoff.pseudonym)
+    return conversation.country if conversation else "FR"

@@ -1,0 +1,1 @@
+"""The human hand-off: staffed hours, cards and the relay between users and volunteers."""

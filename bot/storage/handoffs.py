@@ -1,0 +1,190 @@
+"""Hand-off requests, volunteers, relay outbox and blocks. Functions take a session, never commit.
+
+Claiming is race-safe in the database: a conditional UPDATE on ``status = 'queued'`` lets
+exactly one volunteer win, whatever the number of bot processes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.storage.cipher import ChatCipher
+from bot.storage.models import Block, Handoff, Outbox, Volunteer
+
+URGENCY_RANK: Mapping[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+OPEN = ("queued", "claimed")
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud between volunteers
+DEFAULT_CAPACITY = 2
+
+
+def _new_ticket(session: Session) -> str:
+    while True:
+        ticket = "".join(secrets.choice(TICKET_ALPHABET) for _ in range(4))
+        if session.scalar(select(Handoff.id).where(Handoff.ticket == ticket)) is None:
+            return ticket
+
+
+def _label(value: object, default: str, size: int) -> str:
+    return value[:size] if isinstance(value, str) and value else default
+
+
+def open_handoff(session: Session, pseudonym: str) -> Handoff | None:
+    """The user's request that is still queued or claimed, if any."""
+    return session.scalar(select(Handoff).where(Handoff.pseudonym == pseudonym, Handoff.status.in_(OPEN)))
+
+
+def request_handoff(
+    session: Session, pseudonym: str, payload: Mapping[str, object], trigger: str, now: datetime
+) -> tuple[Handoff, bool]:
+    """Queue a request (labels only); an open one is reused, its urgency only raised. True if new."""
+    urgency = _label(payload.get("urgency"), "low", 10)
+    urgency = urgency if urgency in URGENCY_RANK else "low"
+    existing = open_handoff(session, pseudonym)
+    if existing is not None:
+        if URGENCY_RANK[urgency] < existing.urgency_rank:
+            existing.urgency, existing.urgency_rank = urgency, URGENCY_RANK[urgency]
+        return existing, False
+    minor = payload.get("minor")
+    steps = payload.get("steps_given")
+    handoff = Handoff(
+        ticket=_new_ticket(session),
+        pseudonym=pseudonym,
+        status="queued",
+        trigger=trigger[:20],
+        urgency=urgency,
+        urgency_rank=URGENCY_RANK[urgency],
+        situation=_label(payload.get("situation"), "none", 20),
+        audience=_label(payload.get("audience"), "unknown", 10),
+        minor=minor if isinstance(minor, bool) else None,
+        platform=_label(payload.get("platform"), "", 30) or None,
+        steps_given=[str(s)[:60] for s in steps] if isinstance(steps, list) else [],
+        requested_at=now,
+        announced_at=now,
+        announcements=1,
+        nobody_told=False,
+    )
+    session.add(handoff)
+    session.flush()
+    return handoff, True
+
+
+def last_closed(session: Session, pseudonym: str) -> Handoff | None:
+    """The person's most recently closed request (for the one-tap feedback)."""
+    query = select(Handoff).where(Handoff.pseudonym == pseudonym, Handoff.status == "closed").order_by(Handoff.closed_at.desc())
+    return session.scalars(query.limit(1)).first()
+
+
+def by_ticket(session: Session, ticket: str) -> Handoff | None:
+    return session.scalar(select(Handoff).where(Handoff.ticket == ticket.strip().lstrip("#").upper()))
+
+
+def waiting(session: Session) -> Sequence[Handoff]:
+    """The queue: most urgent first, then who has waited longest."""
+    query = select(Handoff).where(Handoff.status == "queued").order_by(Handoff.urgency_rank, Handoff.requested_at)
+    return session.scalars(query).all()
+
+
+def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:
+    query = select(Handoff).where(Handoff.status == "claimed", Handoff.volunteer == volunteer).order_by(Handoff.claimed_at)
+    return session.scalars(query).all()
+
+
+def volunteer_of(session: Session, pseudonym: str, capacity: int = DEFAULT_CAPACITY) -> Volunteer:
+    """The volunteer's row, created (not available, default capacity) on first use."""
+    volunteer = session.get(Volunteer, pseudonym)
+    if volunteer is None:
+        volunteer = Volunteer(pseudonym=pseudonym, available=False, capacity=capacity)
+        session.add(volunteer)
+        session.flush()
+    return volunteer
+
+
+def free_volunteers(session: Session, allowlist: Sequence[str]) -> int:
+    """How many allowlisted volunteers are available with room for one more chat."""
+    count = 0
+    for volunteer in session.scalars(select(Volunteer).where(Volunteer.available, Volunteer.pseudonym.in_(allowlist))):
+        load = session.scalar(
+            select(func.count()).select_from(Handoff).where(Handoff.status == "claimed", Handoff.volunteer == volunteer.pseudonym)
+        )
+        count += int((load or 0) < volunteer.capacity)
+    return count
+
+
+def claim(session: Session, ticket: str, volunteer: str, now: datetime) -> Handoff | None:
+    """Give a queued request to ``volunteer``; None if someone else was first (or it is gone)."""
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.ticket == ticket, Handoff.status == "queued")
+        .values(status="claimed", volunteer=volunteer, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    handoff = by_ticket(session, ticket)
+    assert handoff is not None
+    session.refresh(handoff)
+    volunteer_of(session, volunteer).focus_ticket = ticket
+    return handoff
+
+
+def release(session: Session, handoff: Handoff, now: datetime) -> None:
+    """Back in the queue; the waiting time keeps counting from the first request."""
+    handoff.status, handoff.volunteer, handoff.claimed_at, handoff.announced_at = "queued", None, None, now
+
+
+def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetime) -> None:
+    handoff.volunteer, handoff.claimed_at = to_volunteer, now
+    volunteer_of(session, to_volunteer).focus_ticket = handoff.ticket
+
+
+def close(session: Session, handoff: Handoff, now: datetime, status: str = "closed") -> None:
+    handoff.status, handoff.closed_at = status, now
+    session.execute(Outbox.__table__.delete().where(Outbox.handoff_id == handoff.id))
+
+
+def focus_of(session: Session, volunteer: str) -> Handoff | None:
+    """The chat a volunteer's messages go to: the focused ticket, else the only one they hold."""
+    held = claimed_by(session, volunteer)
+    focus = volunteer_of(session, volunteer).focus_ticket
+    for handoff in held:
+        if handoff.ticket == focus:
+            return handoff
+    return held[-1] if held else None
+
+
+def due_for_reannounce(session: Session, now: datetime, delays_s: Mapping[str, int]) -> Sequence[Handoff]:
+    """Queued requests nobody claimed within the delay of their urgency, most urgent first."""
+    late = or_(*(
+        and_(Handoff.urgency == urgency, Handoff.announced_at <= now - timedelta(seconds=delays_s.get(urgency, 900)))
+        for urgency in URGENCY_RANK
+    ))
+    query = select(Handoff).where(Handoff.status == "queued", late).order_by(Handoff.urgency_rank, Handoff.requested_at)
+    return session.scalars(query).all()
+
+
+def aware(moment: datetime) -> datetime:
+    """Datetimes come back naive from SQLite: they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def queue_message(session: Session, cipher: ChatCipher, handoff: Handoff, to_volunteer: bool, text: str) -> None:
+    """A relayed message, encrypted, until it is delivered (same transaction as the update id)."""
+    session.add(Outbox(handoff_id=handoff.id, to_volunteer=to_volunteer, body_encrypted=cipher.encrypt_text(text)))
+
+
+def pending_messages(session: Session) -> Sequence[Outbox]:
+    return session.scalars(select(Outbox).order_by(Outbox.id)).all()
+
+
+def block(session: Session, pseudonym: str, reason: str, by_volunteer: str, now: datetime) -> None:
+    if session.get(Block, pseudonym) is None:
+        session.add(Block(pseudonym=pseudonym, reason=reason[:20], by_volunteer=by_volunteer, at=now))
+
+
+def is_blocked(session: Session, pseudonym: str) -> bool:
+    return session.get(Block, pseudonym) is not None

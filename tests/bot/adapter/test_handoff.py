@@ -1,0 +1,403 @@
+"""The hand-off end to end: two users, two volunteers, the real PTB Application, a fake Bot API.
+
+Every test drives Telegram updates in and reads what the bot sent out (sendMessage,
+editMessageText, answerCallbackQuery...), as the users and the volunteers would see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from telegram.ext import Application
+
+from bot.adapter.app import build_application
+from bot.settings import Settings
+from bot.storage.db import make_engine, session_factory
+from bot.storage.models import AuditEvent, Handoff, Outbox
+from tests.bot.adapter.test_conversations import start, stop
+from tests.bot.fake_engine import FakeEngine
+from tests.bot.fake_engine import running as engine_running
+from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.fake_telegram import running as telegram_running
+
+GROUP = -1009876
+ALICE = {"id": 5550001, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
+BOB = {"id": 5550002, "first_name": "Lucas", "last_name": "Bernard", "username": "lucas_b_15"}
+CLAIRE = {"id": 7001, "first_name": "Claire", "last_name": "Dupont", "username": "claire_benevole"}
+DAVID = {"id": 7002, "first_name": "David", "last_name": "Moreau", "username": "david_benevole"}
+MALLORY = {"id": 6660006, "first_name": "Mallory", "username": "mallory"}
+HANDOFF = {"situation": "sextortion", "urgency": "high", "audience": "victim", "minor": True, "platform": "snapchat",
+           "steps_given": ["utter_sextortion_victim_1", "utter_sextortion_victim_2"]}
+SCRIPT = {
+    "je veux parler à quelqu'un": [{"custom": {"handoff": HANDOFF}}, {"text": "Je demande à un·e bénévole de te répondre ici."}],
+    "il me harcèle": [{"custom": {"handoff": {**HANDOFF, "urgency": "medium", "situation": "harassment"}}},
+                      {"text": "Je demande à un·e bénévole de te répondre ici."}],
+    "jveux plus etre la": [{"custom": {"triage": {"situation": "none", "urgency": "critical", "audience": "victim"}}},
+                           {"text": "Ta sécurité passe avant tout. Appelle le 3114."},
+                           {"custom": {"handoff": {**HANDOFF, "urgency": "critical", "trigger": "critical"}}}],
+}
+
+
+class World:
+    """The running bot and what it talks to, with update builders for each person."""
+
+    def __init__(self, telegram: FakeTelegram, engine: FakeEngine, settings: Settings, db: Path) -> None:
+        self.telegram, self.engine, self.settings, self.db = telegram, engine, settings, db
+        self.next_id = 1
+        self.app: Application | None = None
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def says(self, who: dict[str, Any], text: str, update_id: int | None = None) -> int:
+        """A private message from ``who``; returns its update id (to deliver it again)."""
+        uid = update_id or self._id()
+        message = {"message_id": uid, "date": int(time.time()), "from": {**who, "is_bot": False},
+                   "chat": {"id": who["id"], "type": "private", "first_name": who["first_name"]}, "text": text}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self.telegram.push({"update_id": uid, "message": message})
+        return uid
+
+    def presses(self, who: dict[str, Any], data: str, in_group: bool = False) -> None:
+        chat = {"id": GROUP, "type": "supergroup", "title": "Bénévoles"} if in_group else {"id": who["id"], "type": "private"}
+        query = {"id": f"q{self._id()}", "from": {**who, "is_bot": False}, "chat_instance": "c", "data": data,
+                 "message": {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "card"}}
+        self.telegram.push({"update_id": self._id(), "callback_query": query})
+
+    def to(self, who: dict[str, Any] | int) -> list[str]:
+        """Texts the bot sent to a chat, in order."""
+        chat = who if isinstance(who, int) else who["id"]
+        return [p["text"] for p in self.telegram.sent() if int(p["chat_id"]) == chat]
+
+    async def until(self, who: dict[str, Any] | int, words: str, timeout_s: float = 10) -> str:
+        """Wait for a message to ``who`` that contains ``words``; return it."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            found = [t for t in self.to(who) if words in t]
+            if found:
+                return found[-1]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no message with {words!r} to {who}: {self.to(who)}")
+
+    def alerts(self) -> list[str]:
+        return [p.get("text", "") for p in self.telegram.sent("answerCallbackQuery")]
+
+    def card_ticket(self) -> str:
+        cards = [t for t in self.to(GROUP) if "Demande #" in t]
+        return cards[-1].split("#", 1)[1][:4]
+
+    def handoffs(self) -> list[Handoff]:
+        engine = make_engine(f"sqlite:///{self.db}")
+        with session_factory(engine)() as session:
+            rows = list(session.scalars(select(Handoff).order_by(Handoff.id)))
+        engine.dispose()
+        return rows
+
+    async def restart(self) -> None:
+        assert self.app is not None
+        await stop(self.app)
+        self.app = build_application(self.settings)
+        await start(self.app)
+
+
+def settings_for(telegram: FakeTelegram, engine: FakeEngine, tmp_path: Path, **env: str) -> Settings:
+    values = {
+        "PSEUDONYM_KEY": "k" * 48,
+        "TELEGRAM_BOT_TOKEN": "123:test",
+        "TELEGRAM_API_BASE_URL": f"{telegram.url}/bot",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}",
+        "RASA_URL": engine.url,
+        "HELPLINE_CHAT_ID": str(GROUP),
+        "HELPLINE_VOLUNTEER_IDS": f"{CLAIRE['id']},{DAVID['id']}",
+        "HELPLINE_HOURS": "mon-sun 00:00-24:00",
+        **env,
+    }
+    return dataclasses.replace(Settings.from_env(values, tmp_path / "var"), queue_check_s=0.2)
+
+
+@pytest.fixture()
+async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    env = getattr(request, "param", {})
+    engine_spec = FakeEngine(reply=[{"text": "Je t'écoute."}], script=SCRIPT)
+    with telegram_running(FakeTelegram()) as telegram, engine_running(engine_spec) as engine:
+        w = World(telegram, engine, settings_for(telegram, engine, tmp_path, **env), tmp_path / "relais.db")
+        w.app = build_application(w.settings)
+        await start(w.app)
+        try:
+            for volunteer in (CLAIRE, DAVID):
+                w.says(volunteer, "/dispo")
+                await w.until(volunteer, "Tu es disponible")
+            yield w
+        finally:
+            await stop(w.app)
+
+
+async def claimed_by_claire(w: World, user: dict[str, Any] = ALICE) -> str:
+    w.says(user, "je veux parler à quelqu'un")
+    await w.until(user, "va te répondre ici")
+    await w.until(GROUP, "Demande #")
+    ticket = w.card_ticket()
+    w.presses(CLAIRE, f"claim:{ticket}", in_group=True)
+    await w.until(user, "Un·e bénévole est là")
+    await w.until(CLAIRE, f"Tu as pris #{ticket}")
+    return ticket
+
+
+async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    card = await w.until(GROUP, f"#{ticket}")
+    for shown in ("sextorsion", "haute", "moins de 18 ans", "snapchat", "Étapes déjà données : 2"):
+        assert shown in card, shown
+    edited = await w.telegram.wait_for(1, "editMessageText")
+    assert "prise en charge par bénévole n°1" in edited[-1]["text"] and "reply_markup" not in edited[-1]
+
+    w.says(ALICE, "il a encore écrit ce matin")
+    assert await w.until(CLAIRE, f"#{ticket} › il a encore écrit ce matin")
+    w.says(CLAIRE, "Je suis là. Tu as pu garder son pseudo ?")
+    assert await w.until(ALICE, "💬 Je suis là. Tu as pu garder son pseudo ?")
+    assert len(w.engine.received) == 1  # during the relay the bot does not answer on its own
+
+    w.says(CLAIRE, "/fin")
+    closing = await w.until(ALICE, "La conversation avec le ou la bénévole est terminée")
+    assert "3018" in closing and "112" in closing
+    question = await w.until(CLAIRE, "Quelle a été l'issue")
+    assert question
+    w.presses(ALICE, "feedback:yes")
+    await w.until(ALICE, "Merci pour ta réponse")
+    w.presses(CLAIRE, f"outcome:{ticket}:referred_3018")
+    await w.until(CLAIRE, "issue enregistrée")
+    [row] = w.handoffs()
+    assert (row.status, row.outcome, row.feedback) == ("closed", "referred_3018", "yes")
+    print("\n--- what Inès saw ---\n" + "\n".join(w.to(ALICE)))
+    print("--- what volunteer n°1 saw ---\n" + "\n".join(w.to(CLAIRE)))
+    print("--- the volunteers' group ---\n" + "\n".join(w.to(GROUP)))
+
+
+async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) -> None:
+    w = world
+    w.says(BOB, "il me harcèle")
+    await w.until(BOB, "va te répondre ici")
+    w.says(ALICE, "jveux plus etre la")
+    first = await w.until(ALICE, "3114")
+    assert w.to(ALICE)[0] == first  # the emergency contacts come first
+    await w.until(ALICE, "va te répondre ici")  # a volunteer was asked without waiting to be asked
+    w.says(CLAIRE, "/file")
+    queue = await w.until(CLAIRE, "File d'attente (2)")
+    lines = [line for line in queue.splitlines()[1:] if line]
+    assert "critique" in lines[0] and "harcèlement" in lines[1]
+    assert any(t.startswith("🆘") for t in w.to(GROUP))
+
+
+async def test_two_volunteers_racing_for_one_card_one_wins(world: World) -> None:
+    w = world
+    w.says(ALICE, "je veux parler à quelqu'un")
+    await w.until(GROUP, "Demande #")
+    ticket = w.card_ticket()
+    w.presses(CLAIRE, f"claim:{ticket}", in_group=True)
+    w.presses(DAVID, f"claim:{ticket}", in_group=True)
+    await w.telegram.wait_for(2, "answerCallbackQuery")
+    await w.until(ALICE, "Un·e bénévole est là")
+    await asyncio.sleep(0.3)
+    assert sum("Trop tard" in a for a in w.alerts()) == 1
+    assert sum("Un·e bénévole est là" in t for t in w.to(ALICE)) == 1
+    [row] = w.handoffs()
+    assert row.status == "claimed" and row.volunteer is not None
+
+
+async def test_a_crisis_during_the_relay_alerts_the_volunteer_and_gives_the_contacts(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.says(ALICE, "jveux plus etre la")
+    assert "3114" in await w.until(ALICE, "3114")
+    await w.until(CLAIRE, f"#{ticket} › jveux plus etre la")
+    assert "ALERTE" in await w.until(CLAIRE, f"ALERTE #{ticket}")
+    assert len(w.engine.received) == 1
+
+
+async def test_release_then_another_volunteer_claims(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.says(CLAIRE, "/relacher")
+    await w.until(CLAIRE, f"#{ticket} est remise dans la file")
+    await w.until(ALICE, "un·e autre bénévole va te répondre")
+    w.presses(DAVID, f"claim:{ticket}", in_group=True)
+    await w.until(DAVID, f"Tu as pris #{ticket}")
+    w.says(DAVID, "Bonjour, je prends le relais.")
+    await w.until(ALICE, "💬 Bonjour, je prends le relais.")
+    w.says(ALICE, "merci")
+    await w.until(DAVID, f"#{ticket} › merci")
+    assert not any("merci" in t for t in w.to(CLAIRE))
+
+
+async def test_transfer_to_another_volunteer(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.says(CLAIRE, "/transferer")
+    await w.until(CLAIRE, f"À qui passer #{ticket}")
+    choice = next(p for p in w.telegram.sent() if "À qui passer" in p["text"])
+    button = choice["reply_markup"]["inline_keyboard"][0][0]
+    assert button["text"] == "Bénévole n°2"
+    w.presses(CLAIRE, button["callback_data"])
+    await w.until(DAVID, f"te passe #{ticket}")
+    await w.until(ALICE, "prend le relais")
+    w.says(ALICE, "ok")
+    await w.until(DAVID, f"#{ticket} › ok")
+
+
+@pytest.mark.parametrize("world", [{"HELPLINE_HOURS": "sun 03:00-03:01"}], indirect=True)
+async def test_out_of_hours_the_user_is_told_at_once_with_who_is_open_now(world: World) -> None:
+    w = world
+    w.says(ALICE, "je veux parler à quelqu'un")
+    text = await w.until(ALICE, "aucun·e bénévole n'est disponible")
+    assert "dim 3h-3h01" in text and "112" in text
+    keep = next(p for p in w.telegram.sent() if "aucun·e bénévole" in p["text"])
+    assert [b[0]["callback_data"] for b in keep["reply_markup"]["inline_keyboard"]] == ["handoff:keep", "handoff:cancel"]
+    w.presses(ALICE, "handoff:keep")
+    await w.until(ALICE, "ta demande reste dans la file")
+    assert w.handoffs()[0].status == "queued"
+
+
+async def test_nobody_claims_in_time_the_request_is_reannounced_and_the_user_told(tmp_path: Path) -> None:
+    with telegram_running(FakeTelegram()) as telegram, engine_running(FakeEngine(script=SCRIPT)) as engine:
+        settings = settings_for(telegram, engine, tmp_path, HANDOFF_DELAYS="high=1")
+        app = build_application(settings)
+        await start(app)
+        w = World(telegram, engine, settings, tmp_path / "relais.db")
+        try:
+            w.says(CLAIRE, "/dispo")
+            w.says(ALICE, "je veux parler à quelqu'un")
+            await w.until(ALICE, "va te répondre ici")
+            text = await w.until(ALICE, "personne n'a encore pu prendre ta demande", timeout_s=6)
+            assert "112" in text
+            assert "relance n°1" in await w.until(GROUP, "relance n°1")
+            assert any("relancée plus bas" in e["text"] for e in telegram.sent("editMessageText"))
+        finally:
+            await stop(app)
+
+
+async def test_a_restart_mid_handoff_resumes_the_relay(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    await w.restart()
+    w.says(ALICE, "tu es toujours là ?")
+    await w.until(CLAIRE, f"#{ticket} › tu es toujours là ?")
+    w.says(CLAIRE, "Oui, toujours là.")
+    await w.until(ALICE, "💬 Oui, toujours là.")
+
+
+async def test_a_message_pending_at_a_crash_is_delivered_once_after_restart(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    assert w.app is not None
+    svc = w.app.bot_data["services"]
+    with svc.sessions() as session, session.begin():  # what a crash between commit and send leaves
+        row = session.scalars(select(Handoff)).one()
+        session.add(Outbox(handoff_id=row.id, to_volunteer=True, body_encrypted=svc.cipher.encrypt_text(f"#{ticket} › avant la panne")))
+    await w.restart()
+    await w.until(CLAIRE, "avant la panne")
+    await asyncio.sleep(0.6)
+    assert sum("avant la panne" in t for t in w.to(CLAIRE)) == 1
+
+
+async def test_a_redelivered_update_is_relayed_exactly_once(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    uid = w.says(ALICE, "une seule fois")
+    await w.until(CLAIRE, "une seule fois")
+    w.says(ALICE, "une seule fois", update_id=uid)  # Telegram delivers the same update again
+    vid = w.says(CLAIRE, "reçu")
+    await w.until(ALICE, "💬 reçu")
+    w.says(CLAIRE, "reçu", update_id=vid)
+    w.says(ALICE, "suivant")
+    await w.until(CLAIRE, f"#{ticket} › suivant")
+    await asyncio.sleep(0.3)
+    assert sum("une seule fois" in t for t in w.to(CLAIRE)) == 1
+    assert sum("reçu" in t for t in w.to(ALICE)) == 1
+
+
+async def test_volunteer_commands_and_forged_claims_are_refused_to_others(world: World) -> None:
+    w = world
+    w.says(ALICE, "je veux parler à quelqu'un")
+    await w.until(GROUP, "Demande #")
+    ticket = w.card_ticket()
+    for command in ("/dispo", "/fin", "/relacher", "/file"):
+        w.says(MALLORY, command)
+    w.presses(MALLORY, f"claim:{ticket}", in_group=True)
+    w.presses(MALLORY, f"outcome:{ticket}:advice")
+    await w.telegram.wait_for(2, "answerCallbackQuery")
+    await asyncio.sleep(0.3)
+    assert w.to(MALLORY).count("Cette commande est réservée aux bénévoles de la ligne.") == 4
+    assert all("réservée aux bénévoles" in a for a in w.alerts())
+    assert w.handoffs()[0].status == "queued"
+    # a user pressing another person's hand-off buttons only touches their own (empty) request
+    w.presses(BOB, "handoff:cancel")
+    await w.until(BOB, "pas de demande en cours")
+    assert w.handoffs()[0].status == "queued"
+
+
+async def test_block_closes_the_chat_and_refuses_new_requests(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.says(CLAIRE, "/bloquer")
+    await w.until(CLAIRE, f"Pourquoi bloquer #{ticket}")
+    w.presses(CLAIRE, f"block:{ticket}:abuse")
+    await w.until(CLAIRE, f"#{ticket} est bloquée")
+    w.says(ALICE, "je veux parler à quelqu'un")
+    assert "112" in await w.until(ALICE, "Je ne peux pas te mettre en relation")
+    assert [r.status for r in w.handoffs()] == ["closed"]
+    engine = make_engine(f"sqlite:///{w.db}")
+    with session_factory(engine)() as session:
+        blocked = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "pseudonym_blocked")).one()
+        assert blocked.details["reason"] == "abuse" and blocked.details["ticket"] == ticket
+    engine.dispose()
+
+
+async def test_oubli_during_a_handoff_tells_the_volunteer_and_deletes_the_bots_messages(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    sent_to_alice = len(w.to(ALICE))
+    w.says(ALICE, "/oubli")
+    await w.until(CLAIRE, f"#{ticket} : la personne a effacé la conversation")
+    await w.until(ALICE, "j'ai effacé tout ce que je gardais")
+    deleted = w.telegram.sent("deleteMessages")
+    assert deleted and len(deleted[0]["message_ids"]) == sent_to_alice
+    assert w.engine.forgotten and str(ALICE["id"]) not in w.engine.forgotten[0]
+    assert w.handoffs() == []
+
+
+async def test_volunteers_never_see_who_the_user_is_and_users_never_see_the_volunteer(world: World) -> None:
+    w = world
+    await claimed_by_claire(w)
+    w.says(ALICE, "c'est un mec de ma classe")
+    await w.until(CLAIRE, "c'est un mec de ma classe")
+    w.says(CLAIRE, "D'accord.")
+    await w.until(ALICE, "💬 D'accord.")
+    volunteers_saw = " ".join(str(p) for p in w.telegram.sent() + w.telegram.sent("editMessageText")
+                              if int(p["chat_id"]) in (GROUP, CLAIRE["id"], DAVID["id"]))
+    for secret in (str(ALICE["id"]), ALICE["first_name"], ALICE["last_name"], ALICE["username"]):
+        assert secret not in volunteers_saw, secret
+    user_saw = " ".join(str(p) for p in w.telegram.sent() if int(p["chat_id"]) == ALICE["id"])
+    for secret in (str(CLAIRE["id"]), CLAIRE["first_name"], CLAIRE["last_name"], CLAIRE["username"]):
+        assert secret not in user_saw, secret
+    stored = w.db.read_bytes()
+    for secret in (str(ALICE["id"]), str(CLAIRE["id"]), "Claire", "ines_m_14", "mec de ma classe", "D'accord"):
+        assert secret.encode() not in stored, secret
+
+
+def test_staffed_hours_follow_the_helpline_time_zone() -> None:
+    settings = Settings.from_env({"PSEUDONYM_KEY": "k" * 48, "HELPLINE_HOURS": "mon-fri 14:00-22:00"}, Path("/nonexistent"))
+    monday_noon_utc = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 13:00 in Paris: closed
+    assert not settings.helpline_hours.is_open(monday_noon_utc)
+    assert settings.helpline_hours.is_open(monday_noon_utc + timedelta(hours=1, minutes=30))
+    assert not settings.helpline_hours.is_open(datetime(2026, 11, 22, 15, 0, tzinfo=UTC))  # Sunday
