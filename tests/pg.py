@@ -14,8 +14,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -60,9 +61,25 @@ def find_bin_dir() -> Path | None:
     return None
 
 
+@dataclass
+class Cluster:
+    """A running throwaway cluster: its URL, and stop/start for outage tests."""
+
+    url: str
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Start a fresh cluster, yield the SQLAlchemy URL of an empty database, stop and remove it."""
+    with postgres_cluster() as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[Cluster]:
+    """Start a fresh cluster with an empty database; stop and remove it at the end."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         unavailable("no initdb/pg_ctl in /usr/lib/postgresql/*/bin or on PATH (Debian package 'postgresql')")
@@ -101,9 +118,16 @@ def postgres_server() -> Iterator[str]:
         with (data / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
         started = True  # from here on, a half-started server must still be stopped
-        run([*pg_ctl, "-l", str(log), "-w", "-t", str(START_TIMEOUT_S), "start"], "pg_ctl start")
+
+        def start() -> None:
+            run([*pg_ctl, "-l", str(log), "-w", "-t", str(START_TIMEOUT_S), "start"], "pg_ctl start")
+
+        def stop() -> None:
+            run([*pg_ctl, "-m", "fast", "-w", "stop"], "pg_ctl stop")
+
+        start()
         run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER, DATABASE], "createdb")
-        yield f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}"
+        yield Cluster(f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}", stop, start)
     finally:
         if started:
             subprocess.run([*pg_ctl, "-m", "immediate", "-w", "stop"], cwd=base, capture_output=True, check=False, timeout=START_TIMEOUT_S)

@@ -20,6 +20,7 @@ from bot.adapter import user_handlers as user
 from bot.adapter import volunteer_handlers as vol
 from bot.adapter.handoff import queue_job
 from bot.adapter.services import Services
+from bot.adapter.transport import RetryingRequest
 from bot.engine import EngineUnavailable, RasaClient
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
@@ -100,6 +101,8 @@ def build_application(settings: Settings) -> Application:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot"))
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .request(RetryingRequest(connection_pool_size=64))
+        .get_updates_request(RetryingRequest())
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

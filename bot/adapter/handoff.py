@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -122,9 +123,12 @@ async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime,
 async def send_user(bot: Bot, svc: Services, pseudonym: str, chat_id: int, text: str, **kwargs: Any) -> None:
     """Send to the person and keep the message id, so that /oubli can delete it later."""
     message = await bot.send_message(chat_id, text, **kwargs)
-    with transaction(svc.sessions) as session:
-        if session.get(Conversation, pseudonym) is not None:
-            session.add(SentMessage(pseudonym=pseudonym, message_id=message.message_id, at=svc.clock()))
+    try:
+        with transaction(svc.sessions) as session:
+            if session.get(Conversation, pseudonym) is not None:
+                session.add(SentMessage(pseudonym=pseudonym, message_id=message.message_id, at=svc.clock()))
+    except SQLAlchemyError as error:  # the reply went out; only its later deletion by /oubli is lost
+        log.warning("sent_message_not_recorded error=%s", type(error).__name__)
 
 
 def user_keyboard(svc: Services, key: str) -> InlineKeyboardMarkup | None:
@@ -140,6 +144,8 @@ async def request(
 ) -> None:
     """Queue a request for a human and tell the person at once what happens next."""
     now = svc.clock()
+    if trigger == "critical" and svc.settings.helpline_chat_id is None:
+        return  # no team to alert: the emergency contacts were the answer
     with transaction(svc.sessions) as session:
         if is_blocked(session, pseudonym):
             key, handoff, new = "utter_handoff_blocked", None, False

@@ -7,6 +7,7 @@ import logging
 import time
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
@@ -48,9 +49,13 @@ def _keyboard(svc: Services, owner: str, message: BotMessage) -> InlineKeyboardM
 
 
 async def _country(svc: Services, pseudo: str) -> str:
-    with transaction(svc.sessions) as session:
-        conversation = session.get(Conversation, pseudo)
-        return conversation.country if conversation else svc.settings.default_country
+    """The person's country (the default one if unknown, or if the database does not answer)."""
+    try:
+        with transaction(svc.sessions) as session:
+            conversation = session.get(Conversation, pseudo)
+            return conversation.country if conversation else svc.settings.default_country
+    except SQLAlchemyError:
+        return svc.settings.default_country
 
 
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -66,25 +71,17 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         if crisis:
             await context.bot.send_message(chat.id, html.escape(svc.text(CRISIS_REPLY, await _country(svc, pseudo))))
         return
-    with transaction(svc.sessions) as session:
-        if not first_delivery(session, update.update_id):
-            log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
-            return
-        conversation = touch_conversation(session, pseudo, svc.settings.default_country, datetime.now(UTC))
-        conversation.engine_forgotten = False
-        country = conversation.country
-        remember_chat(session, svc.cipher, pseudo, chat.id)
-        record_event(session, "message_in", pseudo, correlation=cid)
-        handoff = open_handoff(session, pseudo)
-        relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
-        if relaying:
-            # Same transaction as the update id: the relayed text is neither lost nor doubled.
-            assert handoff is not None
-            relayed = svc.render("utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS])
-            queue_message(session, svc.cipher, handoff, True, relayed)
-            if crisis:
-                queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
-            record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
+    try:
+        relaying, country = _record_turn(svc, update.update_id, pseudo, chat.id, cid, text, crisis)
+    except DuplicateUpdate:
+        log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
+        return
+    except SQLAlchemyError as error:
+        # No database: nothing can be stored or relayed, but the person still gets an answer.
+        log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
+        for line in degraded_reply(text, svc.settings.default_country)[1]:
+            await context.bot.send_message(chat.id, html.escape(line), parse_mode=ParseMode.HTML)
+        return
     if relaying:
         if crisis:  # the volunteer is alerted, and the person still gets the contacts first
             contacts = html.escape(svc.text(CRISIS_REPLY, country))
@@ -95,6 +92,8 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     handoff_request: dict[str, object] | None = None
     try:
         reply = await svc.engine.send(pseudo, text, metadata={"country": country, "channel": "telegram"})
+        if not reply.messages:  # e.g. the action server is down: Rasa answers with nothing
+            raise EngineUnavailable("empty reply")
         messages, triage, handoff_request = reply.messages, reply.triage, reply.handoff
     except EngineUnavailable as error:
         log.warning("engine_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, error)
@@ -107,13 +106,48 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             context.bot, svc, pseudo, chat.id, html.escape(message.text), parse_mode=ParseMode.HTML,
             reply_markup=_keyboard(svc, pseudo, message),
         )
-    with transaction(svc.sessions) as session:
-        if triage:
-            save_triage(session, pseudo, triage)
-        record_event(session, "replies_out", pseudo, correlation=cid, count=len(messages))
+    try:
+        with transaction(svc.sessions) as session:
+            if triage:
+                save_triage(session, pseudo, triage)
+            record_event(session, "replies_out", pseudo, correlation=cid, count=len(messages))
+    except SQLAlchemyError as error:
+        log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
+        return
     if handoff_request is not None:
         trigger = str(handoff_request.get("trigger") or "asked")
         await relay.request(context.bot, svc, pseudo, chat.id, country, handoff_request, trigger)
+
+
+class DuplicateUpdate(Exception):
+    """Telegram delivered an update we already handled."""
+
+
+def _record_turn(svc: Services, update_id: int, pseudo: str, chat_id: int, cid: str, text: str, crisis: bool) -> tuple[bool, str]:
+    """Store the turn (update id, activity, chat); queue it for the volunteer if a relay is on.
+
+    Returns (relaying, country). One transaction: the update id and the relayed text are
+    written together, so the text is neither lost nor doubled.
+    """
+    with transaction(svc.sessions) as session:
+        if not first_delivery(session, update_id):
+            raise DuplicateUpdate
+        conversation = touch_conversation(session, pseudo, svc.settings.default_country, datetime.now(UTC))
+        conversation.engine_forgotten = False
+        country = conversation.country
+        remember_chat(session, svc.cipher, pseudo, chat_id)
+        record_event(session, "message_in", pseudo, correlation=cid)
+        handoff = open_handoff(session, pseudo)
+        relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
+        if relaying:
+            # Same transaction as the update id: the relayed text is neither lost nor doubled.
+            assert handoff is not None
+            relayed = svc.render("utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS])
+            queue_message(session, svc.cipher, handoff, True, relayed)
+            if crisis:
+                queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
+            record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
+        return relaying, country
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

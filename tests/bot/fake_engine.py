@@ -27,7 +27,7 @@ class FakeEngine:
 
 
 @contextmanager
-def running(engine: FakeEngine) -> Iterator[FakeEngine]:
+def running(engine: FakeEngine, port: int = 0) -> Iterator[FakeEngine]:
     """Serve ``engine`` on a free loopback port for the duration of the block."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -62,7 +62,8 @@ def running(engine: FakeEngine) -> Iterator[FakeEngine]:
             engine.forgotten.append(self.path.split("/")[2])
             self._send(200, b"{}")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ThreadingHTTPServer.allow_reuse_address = True  # restarted on the same port in fault tests
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -25,6 +25,8 @@ class FakeTelegram:
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_message_id: int = 1000
+    # Status codes to answer the next sendMessage calls with (429, 5xx), then normal service.
+    failures: list[int] = field(default_factory=list)
 
     def push(self, update: dict[str, Any]) -> None:
         with self.lock:
@@ -87,9 +89,18 @@ def running(fake: FakeTelegram) -> Iterator[FakeTelegram]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             method = self.path.rsplit("/", 1)[-1]
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            result = fake.answer(method, _params(body, self.headers.get("Content-Type", "")))
-            payload = json.dumps({"ok": True, "result": result}).encode()
-            self.send_response(200)
+            with fake.lock:
+                failure = fake.failures.pop(0) if method == "sendMessage" and fake.failures else None
+            if failure is not None:
+                description = "Too Many Requests: retry after 1" if failure == 429 else "Bad Gateway"
+                error: dict[str, Any] = {"ok": False, "error_code": failure, "description": description}
+                if failure == 429:
+                    error["parameters"] = {"retry_after": 1}
+                payload, status = json.dumps(error).encode(), failure
+            else:
+                result = fake.answer(method, _params(body, self.headers.get("Content-Type", "")))
+                payload, status = json.dumps({"ok": True, "result": result}).encode(), 200
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
