@@ -47,6 +47,12 @@ def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: 
     dispatcher.utter_message(response=key, **{**default_directory().placeholders(country_of(tracker)), **values})
 
 
+def in_register(domain: dict[str, Any], key: str, audience: str | None) -> str:
+    """The parents' variant of a general response (vouvoiement), when there is one."""
+    parent_key = f"{key}_parent"
+    return parent_key if audience == "parent" and parent_key in (domain.get("responses") or {}) else key
+
+
 def turn_triage(tracker: Tracker) -> dict[str, Any]:
     """The triage the NLU component wrote for this message (empty for a button payload)."""
     return dict((tracker.latest_message or {}).get("triage") or {})

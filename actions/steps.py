@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import RelaisAction, country_of, say
+from actions.common import RelaisAction, country_of, in_register, say
 from actions.core.helplines import default_directory
 from actions.core.labels import NONE
 from actions.core.steps import age_matters, step_keys, step_text
@@ -34,12 +34,12 @@ def show_step(
         say(dispatcher, tracker, "utter_general_no_steps_yet")
         return []
     if number > len(keys):
-        say(dispatcher, tracker, "utter_general_wellbeing")
+        say(dispatcher, tracker, in_register(domain, "utter_general_wellbeing", audience))
         return [SlotSet("step", float(len(keys) + 1))]
     key = keys[number - 1]
     text = default_directory().fill(step_text(responses, key, minor), country_of(tracker))
     dispatcher.utter_message(text=text)
-    say(dispatcher, tracker, STEP_MENU)
+    say(dispatcher, tracker, in_register(domain, STEP_MENU, audience))
     given = list(tracker.get_slot("steps_given") or [])
     return [SlotSet("step", float(number)), SlotSet("steps_given", [*given, key] if key not in given else given)]
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import CRISIS_OFFER, alert_a_human, conversation_urgency, say, turn_triage
+from actions.common import CRISIS_OFFER, alert_a_human, conversation_urgency, in_register, say, turn_triage
 from actions.core.labels import CRITICAL, HIGH, NONE
 from actions.core.replies import FALLBACK_REPLY, reply_keys
 from actions.core.steps import CONFIRM_BELOW, minor_from_age
@@ -65,7 +65,8 @@ class ActionTriageMessage(Action):
         if situation == NONE:
             return events
         if triage.get("urgency") == HIGH:
-            say(dispatcher, tracker, "utter_general_handoff_offer")  # a person, if the user accepts
+            offer_audience = audience if audience not in (None, "unknown") else tracker.get_slot("audience")
+            say(dispatcher, tracker, in_register(domain, "utter_general_handoff_offer", offer_audience))  # a person, if accepted
         if float(triage.get("confidence", 0.0)) < CONFIRM_BELOW:
             say(dispatcher, tracker, "utter_general_confirm_situation")
             return events

@@ -7,6 +7,7 @@ raised as ``EngineUnavailable`` so the caller can fall back to the degraded mode
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,12 @@ def parse_rest_reply(items: list[dict[str, Any]]) -> EngineReply:
 
 
 class RasaClient:
-    """Async client of a Rasa server's REST channel."""
+    """Async client of one Rasa server's REST channel, or of several replicas.
+
+    ``base_url`` may list replicas separated by commas. A conversation always goes to the
+    same replica (a hash of its pseudonym), and to the next one only when its own refuses
+    the connection; a timeout is not retried, so the person waits at most one timeout.
+    """
 
     def __init__(
         self,
@@ -65,18 +71,35 @@ class RasaClient:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
+        urls = [u.strip() for u in base_url.split(",") if u.strip()]
+        self._replicas = [httpx.AsyncClient(base_url=u, timeout=timeout_s, transport=transport) for u in urls]
+        self._http = self._replicas[0]
+
+    def _order(self, sender_id: str) -> list[httpx.AsyncClient]:
+        first = int(hashlib.sha256(sender_id.encode()).hexdigest()[:8], 16) % len(self._replicas)
+        return self._replicas[first:] + self._replicas[:first]
+
+    async def _call(self, sender_id: str, method: str, path: str, body: Any) -> httpx.Response:
+        for replica in self._order(sender_id):
+            try:
+                response = await replica.request(method, path, json=body)
+                response.raise_for_status()
+                return response
+            except httpx.ConnectError as error:  # that replica is down: the next one takes over
+                last: Exception = error
+            except httpx.HTTPError as error:
+                raise EngineUnavailable(type(error).__name__) from error
+        raise EngineUnavailable(type(last).__name__) from last
 
     async def send(
         self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> EngineReply:
         """Send one user message; raise ``EngineUnavailable`` on timeout or error."""
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
+        response = await self._call(sender_id, "POST", "/webhooks/rest/webhook", body)
         try:
-            response = await self._http.post("/webhooks/rest/webhook", json=body)
-            response.raise_for_status()
             items = response.json()
-        except (httpx.HTTPError, ValueError) as error:
+        except ValueError as error:
             raise EngineUnavailable(type(error).__name__) from error
         if not isinstance(items, list):
             raise EngineUnavailable("unexpected reply")
@@ -84,11 +107,7 @@ class RasaClient:
 
     async def forget(self, sender_id: str) -> None:
         """Erase what the engine keeps of a conversation (its tracker, which holds the texts)."""
-        try:
-            response = await self._http.put(f"/conversations/{sender_id}/tracker/events", json=[])
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise EngineUnavailable(type(error).__name__) from error
+        await self._call(sender_id, "PUT", f"/conversations/{sender_id}/tracker/events", [])
 
     async def ready(self) -> bool:
         """True when the engine has a model loaded and answers."""
@@ -99,4 +118,5 @@ class RasaClient:
             return False
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for replica in self._replicas:
+            await replica.aclose()

@@ -26,9 +26,22 @@ READY_TIMEOUT_S = 240
 
 
 def _endpoints(actions_port: int) -> Path:
-    path = VAR / "build" / "endpoints.yml"
+    path = VAR / "build" / f"endpoints-{actions_port}.yml"  # one per engine: tests start several
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    return path
+
+
+# Rasa loggers that quote what the person wrote or the conversation's slots, even at
+# ERROR level (e.g. a REST timeout logs the message): silenced, so no text reaches var/log.
+QUIET_RASA_LOGGERS = ("rasa.core.channels.rest", "rasa.core.nlg.interpolator", "rasa.core.channels.channel")
+
+
+def _logging_config() -> Path:
+    path = VAR / "build" / "rasa-logging.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    loggers = "".join(f"  {name}:\n    level: CRITICAL\n" for name in QUIET_RASA_LOGGERS)
+    path.write_text(f"version: 1\ndisable_existing_loggers: false\nloggers:\n{loggers}")
     return path
 
 
@@ -76,7 +89,7 @@ def start_engine(rasa_python: str, model: str, rasa_port: int, actions_port: int
         [
             str(bin_dir / "rasa"), "run", "--enable-api", "--model", model,
             "--port", str(rasa_port), "--endpoints", str(_endpoints(actions_port)),
-            "--interface", "127.0.0.1",
+            "--interface", "127.0.0.1", "--logging-config-file", str(_logging_config()),
         ],
     )
     processes = [actions, rasa]

@@ -56,6 +56,12 @@ def waiting_time(handoff: Handoff, now: datetime) -> str:
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d}"
 
 
+def _steps(keys: list[str]) -> str:
+    """'2 (1, 2)': how many steps the person read, and which (step keys end with their number)."""
+    numbers = [k.rsplit("_", 1)[-1] for k in keys if k.rsplit("_", 1)[-1].isdigit()]
+    return f"{len(keys)} ({', '.join(numbers)})" if numbers else str(len(keys))
+
+
 def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
     """What a volunteer sees of a request: labels, never the person's words or identity."""
     if handoff.status == "claimed":
@@ -75,7 +81,7 @@ def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
         audience=_label(svc, "audience", handoff.audience),
         minor=_label(svc, "minor", minor),
         platform=handoff.platform or svc.render("utter_volunteer_unknown"),
-        steps=str(len(handoff.steps_given)) + (f" ({', '.join(handoff.steps_given[-3:])})" if handoff.steps_given else ""),
+        steps=_steps(handoff.steps_given),
         waiting=waiting_time(handoff, now),
     )
 
@@ -120,6 +126,16 @@ async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime,
         log.info("card_not_edited ticket=%s error=%s", handoff.ticket, type(error).__name__)
 
 
+async def repost_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
+    """The card moves to the bottom of the group: the old one says so, a new one is posted."""
+    await refresh_card(bot, svc, handoff, now, moved=True)
+    card = await post_card(bot, svc, handoff, now)
+    with transaction(svc.sessions) as session:
+        stored = session.get(Handoff, handoff.id)
+        if stored is not None:
+            stored.card_message_id = card
+
+
 async def send_user(bot: Bot, svc: Services, pseudonym: str, chat_id: int, text: str, **kwargs: Any) -> None:
     """Send to the person and keep the message id, so that /oubli can delete it later."""
     message = await bot.send_message(chat_id, text, **kwargs)
@@ -158,7 +174,7 @@ async def request(
                 key = "utter_handoff_no_team"
                 handoff.status, handoff.closed_at, handoff.outcome = "cancelled", now, "no_team"
             elif not new:
-                key = "utter_handoff_already_queued"
+                key = "utter_handoff_already_claimed" if handoff.status == "claimed" else "utter_handoff_already_queued"
             elif not svc.settings.helpline_hours.is_open(now) or free == 0:
                 key, handoff.nobody_told = "utter_handoff_nobody", True
             else:
@@ -169,7 +185,9 @@ async def request(
             stored = session.get(Handoff, handoff.id)
             if stored is not None:
                 stored.card_message_id = card
-    if trigger == "critical" and not new and key == "utter_handoff_already_queued":
+    if not new and handoff is not None:
+        await refresh_card(bot, svc, handoff, now)  # its urgency may have risen
+    if trigger == "critical" and not new and handoff is not None:
         return  # a second crisis message while waiting: the contacts were sent, no need to repeat
     text = svc.render(key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe())
     await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
@@ -220,6 +238,8 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     bot = context.bot
     await deliver_pending(bot, svc)
     now = svc.clock()
+    if not svc.settings.helpline_hours.is_open(now):
+        return  # out of hours nobody reads the group: the person was told who is open instead
     with transaction(svc.sessions) as session:
         due = [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)]
     for handoff_id in due:
@@ -233,12 +253,7 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             record_event(session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements)
             chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
             country = handoff_country(session, handoff)
-        await refresh_card(bot, svc, handoff, now, moved=True)
-        card = await post_card(bot, svc, handoff, now)
-        with transaction(svc.sessions) as session:
-            stored = session.get(Handoff, handoff_id)
-            if stored is not None:
-                stored.card_message_id = card
+        await repost_card(bot, svc, handoff, now)
         if tell_user and chat_id is not None:
             text = svc.render("utter_handoff_still_waiting", country, open_now=open_now(svc, country, now))
             await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, "utter_handoff_still_waiting"))

@@ -65,11 +65,10 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     assert chat is not None
     pseudo, cid = svc.pseudonym_of(chat.id), correlation_id()
     crisis = match_crisis(text).is_crisis
-    if not svc.allow(pseudo, time.monotonic()):
-        # Spam is dropped without reaching the engine or a volunteer — but never a crisis message.
+    if not svc.allow(pseudo, time.monotonic()) and not crisis:
+        # Spam is dropped without reaching the engine or a volunteer — never a crisis message,
+        # which goes on as usual: contacts for the person, an alert for the volunteer.
         log.warning("throttled pseudonym=%s cid=%s", pseudo, cid)
-        if crisis:
-            await context.bot.send_message(chat.id, html.escape(svc.text(CRISIS_REPLY, await _country(svc, pseudo))))
         return
     try:
         relaying, country = _record_turn(svc, update.update_id, pseudo, chat.id, cid, text, crisis)
@@ -153,22 +152,34 @@ def _record_turn(svc: Services, update_id: int, pseudo: str, chat_id: int, cid: 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private text message goes to the engine as the user's turn."""
     assert update.message is not None and update.message.text is not None
-    await converse(update, context, update.message.text[:4096])
+    await converse(update, context, as_free_text(update.message.text))
+
+
+def as_free_text(text: str) -> str:
+    """What the person typed, as a message: a leading "/" would make the engine read an intent."""
+    stripped = text[:4096].lstrip("/ \t")
+    return stripped if stripped else "?"
+
+
+async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str) -> None:
+    """A command; words typed after it are a message of their own (crisis check included)."""
+    words = (update.message.text or "").split(maxsplit=1)[1:] if update.message else []
+    await converse(update, context, as_free_text(words[0]) if words else intent)
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: the welcome, through the engine (greet)."""
-    await converse(update, context, "/greet")
+    await command_turn(update, context, "/greet")
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/aide: invite the user to tell what happens."""
-    await converse(update, context, "/ask_help")
+    """/aide (and unknown commands): invite the user to tell what happens."""
+    await command_turn(update, context, "/ask_help")
 
 
 async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stop: stop the steps, leaving resources."""
-    await converse(update, context, "/stop")
+    await command_turn(update, context, "/stop")
 
 
 async def on_urgence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,7 +187,9 @@ async def on_urgence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     svc = services(context)
     assert update.effective_chat is not None
     country = await _country(svc, svc.pseudonym_of(update.effective_chat.id))
-    await context.bot.send_message(update.effective_chat.id, html.escape(svc.text(CRISIS_REPLY, country)), parse_mode=ParseMode.HTML)
+    pseudo = svc.pseudonym_of(update.effective_chat.id)
+    contacts = html.escape(svc.text(CRISIS_REPLY, country))
+    await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, contacts, parse_mode=ParseMode.HTML)
 
 
 async def on_pays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -273,7 +286,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(svc.sessions) as session:
             touch_conversation(session, pseudo, code, datetime.now(UTC)).country = code
             record_event(session, "country_set", pseudo, country=code)
-        await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_country_set", code))
+        await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text("utter_adapter_country_set", code))
         return
     await converse(update, context, payload)
 
@@ -290,7 +303,7 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if handoff is not None and handoff.status == "claimed":
             key = "utter_handoff_text_only"  # nothing is relayed but text
     country = await _country(svc, pseudo)
-    await context.bot.send_message(update.effective_chat.id, svc.text(key, country))
+    await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(key, country))
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,6 +22,7 @@ from bot.adapter.handoff import (
     keyboard,
     open_now,
     refresh_card,
+    repost_card,
     send_user,
     user_keyboard,
     waiting_time,
@@ -204,7 +205,7 @@ async def _current(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 
 @volunteers_only
 async def on_relacher(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
-    """/relacher: the request goes back to the queue, with a new card."""
+    """/relacher: the request goes back to the queue, with a new card at the bottom of the group."""
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
@@ -215,7 +216,7 @@ async def on_relacher(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: S
         release(session, stored, now)
         record_event(session, "handoff_released", stored.pseudonym, ticket=stored.ticket, volunteer=volunteer)
         handoff = stored
-    await refresh_card(context.bot, svc, handoff, now)
+    await repost_card(context.bot, svc, handoff, now)
     await _reply(update, context, svc.render("utter_volunteer_released", ticket=handoff.ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_released")
 
@@ -250,16 +251,25 @@ async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc
     with transaction(svc.sessions) as session:
         handoff = by_ticket(session, ticket)
         allowed = handoff is not None and handoff.status == "claimed" and handoff.volunteer == volunteer and target not in (None, volunteer)
-        if allowed:
-            assert handoff is not None and target is not None
-            transfer(session, handoff, target, now)
-            record_event(session, "handoff_transferred", handoff.pseudonym, ticket=ticket, volunteer=volunteer, to=target)
+        if allowed and target is not None:
+            row = volunteer_of(session, target, svc.settings.volunteer_capacity)
+            allowed = row.available and len(claimed_by(session, target)) < row.capacity  # may have changed since the list
     if not allowed or handoff is None or target is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
+    try:  # the colleague must be reachable before the chat is theirs
+        await context.bot.send_message(svc.volunteers[target], svc.render(
+            "utter_volunteer_transferred_to", number=svc.volunteer_number(volunteer), ticket=ticket, card=card_text(svc, handoff, now)))
+    except Forbidden:
+        await query.answer(svc.render("utter_volunteer_transfer_none"), show_alert=True)
+        return
+    with transaction(svc.sessions) as session:
+        stored = by_ticket(session, ticket)
+        assert stored is not None
+        transfer(session, stored, target, now)
+        record_event(session, "handoff_transferred", stored.pseudonym, ticket=ticket, volunteer=volunteer, to=target)
+        handoff = stored
     await query.answer()
-    await context.bot.send_message(svc.volunteers[target], svc.render(
-        "utter_volunteer_transferred_to", number=svc.volunteer_number(volunteer), ticket=ticket, card=card_text(svc, handoff, now)))
     await _reply(update, context, svc.render("utter_volunteer_transferred_from", ticket=ticket, number=number))
     await refresh_card(context.bot, svc, handoff, now)
     await _tell_user(context, svc, handoff, "utter_handoff_transferred")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_HOURS = "mon-sun 09:00-23:00"
@@ -45,13 +45,16 @@ class StaffedHours:
                 days, hours = part.split()
                 start, end = (_clock(t) for t in hours.split("-"))
                 if end <= start:
-                    raise ValueError(f"a span ends after it starts: {part!r}")
+                    raise ValueError(f"a span must end after it starts: {part!r}")
                 for day in _days(days):
                     spans.setdefault(day, []).append((start, end))
-            return cls(spans, ZoneInfo(zone))
         except (ValueError, KeyError) as error:
             example = "mon-fri 14:00-22:00; sat 14:00-20:00"
             raise ValueError(f"HELPLINE_HOURS: cannot read {text!r} ({error}); write e.g. '{example}'") from error
+        try:
+            return cls(spans, ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"HELPLINE_TIMEZONE: unknown time zone {zone!r} (e.g. Europe/Paris, America/Toronto)") from error
 
     def is_open(self, when: datetime) -> bool:
         local = when.astimezone(self.zone)
@@ -64,5 +67,13 @@ class StaffedHours:
         def clock(t: time) -> str:
             return "24h" if t == time.max else f"{t.hour}h{t.minute:02d}".replace("h00", "h")
 
-        parts = [f"{names[d]} {'/'.join(f'{clock(a)}-{clock(b)}' for a, b in spans)}" for d, spans in sorted(self.spans.items())]
+        # Consecutive days with the same hours are grouped: "lun-ven 14h-22h, sam 14h-20h".
+        groups: list[tuple[int, int, str]] = []
+        for day, spans in sorted(self.spans.items()):
+            hours = "/".join(f"{clock(a)}-{clock(b)}" for a, b in spans)
+            if groups and groups[-1][1] == day - 1 and groups[-1][2] == hours:
+                groups[-1] = (groups[-1][0], day, hours)
+            else:
+                groups.append((day, day, hours))
+        parts = [f"{names[a]}{'-' + names[b] if b != a else ''} {hours}" for a, b, hours in groups]
         return ", ".join(parts) or "aucun horaire"

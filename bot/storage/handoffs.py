@@ -143,12 +143,11 @@ def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetim
 
 
 def close(session: Session, handoff: Handoff, now: datetime, status: str = "closed") -> None:
-    handoff.status, handoff.closed_at = status, now
-    session.execute(Outbox.__table__.delete().where(Outbox.handoff_id == handoff.id))
+    handoff.status, handoff.closed_at = status, now  # messages still in the outbox are delivered
 
 
 def focus_of(session: Session, volunteer: str) -> Handoff | None:
-    """The chat a volunteer's messages go to: the focused ticket, else the only one they hold."""
+    """The chat a volunteer's messages go to: the focused ticket, else the one claimed last."""
     held = claimed_by(session, volunteer)
     focus = volunteer_of(session, volunteer).focus_ticket
     for handoff in held:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from bot.storage.cipher import ChatCipher
 from bot.storage.models import AuditEvent, Block, ChatRef, Conversation, Handoff, ProcessedUpdate, SentMessage
 
-MAX_DETAIL_CHARS = 64
+MAX_DETAIL_CHARS = 64  # audit details are labels and ids, never a message
 DELETABLE_FOR = timedelta(hours=48)  # Telegram lets a bot delete its messages for 48 hours
 BLOCK_DAYS = 90  # a block outlives /oubli (it identifies no one) but not this
-ENGINE_IDLE = timedelta(minutes=60)  # = session_expiration_time of domain.yml  # audit details are labels and ids, never a message
+ENGINE_IDLE = timedelta(minutes=60)  # = session_expiration_time of domain.yml
 TRIAGE_FIELDS = ("situation", "urgency", "audience")
 
 

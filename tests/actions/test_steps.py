@@ -25,7 +25,7 @@ async def test_next_step_sends_the_following_step_with_its_menu(domain: dict[str
     dispatcher, events = await run(ActionNextStep(), make_tracker("next_step", slots=slots), domain)
     third = step_keys(domain["responses"], "harassment", "parent")[2]
     assert dispatcher.messages[0]["text"] == default_directory().fill(step_text(domain["responses"], third, None), "FR")
-    assert responses_of(dispatcher) == ["text", "utter_general_step_menu"]
+    assert responses_of(dispatcher) == ["text", "utter_general_step_menu_parent"]  # vouvoiement for parents
     assert SlotSet("step", 3.0) in events
     assert SlotSet("steps_given", ["a", "b", third]) in events
 

@@ -48,3 +48,20 @@ async def test_an_engine_that_is_not_there() -> None:
         await client.send("p", "salut")
     assert not await client.ready()
     await client.aclose()
+
+
+async def test_replicas_keep_a_conversation_on_one_and_fail_over_when_it_is_down() -> None:
+    with running(FakeEngine(reply=[{"text": "un"}])) as first, running(FakeEngine(reply=[{"text": "deux"}])) as second:
+        client = RasaClient(f"{first.url}, {second.url}")
+        senders = [f"pseudo{n}" for n in range(20)]
+        for sender in senders * 2:
+            await client.send(sender, "salut")
+        await client.aclose()
+    by_first = {r["sender"] for r in first.received}
+    by_second = {r["sender"] for r in second.received}
+    assert by_first and by_second and not by_first & by_second  # spread, and each sticks to one
+    with running(FakeEngine(reply=[{"text": "deux"}])) as alive:
+        client = RasaClient(f"http://127.0.0.1:9,{alive.url}")
+        replies = [await client.send(s, "salut") for s in senders]
+        await client.aclose()
+    assert all(r.messages[0].text == "deux" for r in replies) and len(alive.received) == len(senders)

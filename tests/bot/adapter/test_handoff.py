@@ -144,7 +144,7 @@ async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
 
 async def claimed_by_claire(w: World, user: dict[str, Any] = ALICE) -> str:
     w.says(user, "je veux parler à quelqu'un")
-    await w.until(user, "va te répondre ici")
+    await w.until(user, "Ta demande est dans la file")
     await w.until(GROUP, "Demande #")
     ticket = w.card_ticket()
     w.presses(CLAIRE, f"claim:{ticket}", in_group=True)
@@ -187,11 +187,11 @@ async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World)
 async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) -> None:
     w = world
     w.says(BOB, "il me harcèle")
-    await w.until(BOB, "va te répondre ici")
+    await w.until(BOB, "Ta demande est dans la file")
     w.says(ALICE, "jveux plus etre la")
     first = await w.until(ALICE, "3114")
     assert w.to(ALICE)[0] == first  # the emergency contacts come first
-    await w.until(ALICE, "va te répondre ici")  # a volunteer was asked without waiting to be asked
+    await w.until(ALICE, "Ta demande est dans la file")  # a volunteer was asked without waiting to be asked
     w.says(CLAIRE, "/file")
     queue = await w.until(CLAIRE, "File d'attente (2)")
     lines = [line for line in queue.splitlines()[1:] if line]
@@ -225,11 +225,35 @@ async def test_a_crisis_during_the_relay_alerts_the_volunteer_and_gives_the_cont
     assert len(w.engine.received) == 1
 
 
+async def test_a_flood_during_the_relay_never_drops_a_crisis_message(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    for n in range(10):
+        w.says(ALICE, f"message {n}")
+    w.says(ALICE, "jveux plus etre la")
+    assert await w.until(CLAIRE, f"ALERTE #{ticket}")
+    await w.until(CLAIRE, f"#{ticket} › jveux plus etre la")
+    assert "3114" in await w.until(ALICE, "3114")
+
+
+async def test_a_transfer_to_a_colleague_who_paused_is_refused(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.says(DAVID, "/pause")
+    await w.until(DAVID, "Tu es en pause")
+    w.presses(CLAIRE, f"transfer:{ticket}:2")
+    await w.telegram.wait_for(2, "answerCallbackQuery")
+    assert any("Trop tard" in a for a in w.alerts())
+    assert w.handoffs()[0].volunteer is not None and not any(f"te passe #{ticket}" in t for t in w.to(DAVID))
+
+
 async def test_release_then_another_volunteer_claims(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
+    cards_before = len([t for t in w.to(GROUP) if f"#{ticket}" in t])
     w.says(CLAIRE, "/relacher")
     await w.until(CLAIRE, f"#{ticket} est remise dans la file")
+    assert len([t for t in w.to(GROUP) if f"#{ticket}" in t]) == cards_before + 1  # a new card at the bottom
     await w.until(ALICE, "un·e autre bénévole va te répondre")
     w.presses(DAVID, f"claim:{ticket}", in_group=True)
     await w.until(DAVID, f"Tu as pris #{ticket}")
@@ -277,7 +301,7 @@ async def test_nobody_claims_in_time_the_request_is_reannounced_and_the_user_tol
         try:
             w.says(CLAIRE, "/dispo")
             w.says(ALICE, "je veux parler à quelqu'un")
-            await w.until(ALICE, "va te répondre ici")
+            await w.until(ALICE, "Ta demande est dans la file")
             text = await w.until(ALICE, "personne n'a encore pu prendre ta demande", timeout_s=6)
             assert "112" in text
             assert "relance n°1" in await w.until(GROUP, "relance n°1")
@@ -366,6 +390,8 @@ async def test_block_closes_the_chat_and_refuses_new_requests(world: World) -> N
 async def test_oubli_during_a_handoff_tells_the_volunteer_and_deletes_the_bots_messages(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
+    w.says(ALICE, "/urgence")
+    await w.until(ALICE, "3114")
     sent_to_alice = len(w.to(ALICE))
     w.says(ALICE, "/oubli")
     await w.until(CLAIRE, f"#{ticket} : la personne a effacé la conversation")
