@@ -13,10 +13,12 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 
+from bot.localservices import ServiceUnavailable, postgres_cluster, redis_server
 from bot.settings import Settings, SettingsError
 from bot.terminal import main_async
 
@@ -25,10 +27,22 @@ VAR = ROOT / "var"
 READY_TIMEOUT_S = 240
 
 
-def _endpoints(actions_port: int) -> Path:
+TRACKER_EXPIRY_S = 3600  # Redis forgets a conversation's texts an hour after its last event
+
+
+def _endpoints(actions_port: int, redis: str | None = None) -> Path:
+    """Rasa's endpoints: the action server, and with Redis the shared tracker and lock stores."""
     path = VAR / "build" / f"endpoints-{actions_port}.yml"  # one per engine: tests start several
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    text = f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+    if redis:
+        host, port = redis.rsplit(":", 1)
+        text += (
+            f"tracker_store:\n  type: redis\n  url: {host}\n  port: {port}\n  db: 0\n"
+            f"  record_exp: {TRACKER_EXPIRY_S}\n  key_prefix: relais\n"
+            f"lock_store:\n  type: redis\n  url: {host}\n  port: {port}\n  db: 1\n  key_prefix: relais\n"
+        )
+    path.write_text(text)
     return path
 
 
@@ -78,24 +92,36 @@ def stop_engine(processes: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def start_engine(rasa_python: str, model: str, rasa_port: int, actions_port: int) -> list[subprocess.Popen[bytes]]:
-    """Start the action server and the Rasa server; return once both answer."""
-    bin_dir = Path(rasa_python).parent
+def start_engine(
+    rasa_python: str, model: str, rasa_port: int, actions_port: int, replicas: int = 1, redis: str | None = None
+) -> list[subprocess.Popen[bytes]]:
+    """Start the action server and the Rasa server(s) on rasa_port, rasa_port+1...; return once all answer.
+
+    Several replicas need ``redis`` (host:port): they share the trackers and the
+    conversation locks there, so any replica can answer any conversation.
+    """
+    if replicas > 1 and not redis:
+        raise ValueError("Rasa replicas need a shared tracker store (Redis)")
     actions = _start(
         "actions", [rasa_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]
     )
-    rasa = _start(
-        "rasa",
-        [
-            str(bin_dir / "rasa"), "run", "--enable-api", "--model", model,
-            "--port", str(rasa_port), "--endpoints", str(_endpoints(actions_port)),
-            "--interface", "127.0.0.1", "--logging-config-file", str(_logging_config()),
-        ],
-    )
-    processes = [actions, rasa]
+    ports = [rasa_port + n for n in range(replicas)]
+    endpoints = _endpoints(actions_port, redis)
+    processes = [actions] + [
+        _start(
+            "rasa" if replicas == 1 else f"rasa-{port}",
+            [
+                rasa_python, "-m", "actions.nlu.rasa_run", "run", "--enable-api", "--model", model,
+                "--port", str(port), "--endpoints", str(endpoints),
+                "--interface", "127.0.0.1", "--logging-config-file", str(_logging_config()),
+            ],
+        )
+        for port in ports
+    ]
     try:
         _wait_ready(f"http://127.0.0.1:{actions_port}/health", processes)
-        _wait_ready(f"http://127.0.0.1:{rasa_port}/status", processes)
+        for port in ports:
+            _wait_ready(f"http://127.0.0.1:{port}/status", processes)
     except BaseException:
         stop_engine(processes)
         raise
@@ -108,28 +134,43 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
+    parser.add_argument("--scaled", action="store_true", help="PostgreSQL, Redis and two Rasa replicas (make run-scaled)")
+    parser.add_argument("--postgres-port", type=int, default=55432)
+    parser.add_argument("--redis-port", type=int, default=56379)
     args = parser.parse_args()
 
-    try:
-        settings = Settings.from_env({**os.environ, "RASA_URL": f"http://127.0.0.1:{args.rasa_port}"})
-    except SettingsError as error:
-        sys.exit(f"Configuration error: {error}")
-    print("Starting the action server and the Rasa server (about a minute)...", file=sys.stderr)
-    processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port)
-    try:
-        if settings.telegram_bot_token:
-            from bot.adapter.app import run
+    with ExitStack() as services:
+        env = dict(os.environ)
+        replicas, redis = 1, None
+        if args.scaled:
+            print("Starting PostgreSQL and Redis from the Debian packages...", file=sys.stderr)
+            try:
+                env["DATABASE_URL"] = services.enter_context(postgres_cluster(args.postgres_port)).url
+                redis = services.enter_context(redis_server(args.redis_port))
+            except ServiceUnavailable as error:
+                sys.exit(f"make run-scaled needs Debian's postgresql and redis-server: {error}")
+            replicas = 2
+        env["RASA_URL"] = ",".join(f"http://127.0.0.1:{args.rasa_port + n}" for n in range(replicas))
+        try:
+            settings = Settings.from_env(env)
+        except SettingsError as error:
+            sys.exit(f"Configuration error: {error}")
+        print(f"Starting the action server and {replicas} Rasa server(s) (about a minute)...", file=sys.stderr)
+        processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port, replicas, redis)
+        try:
+            if settings.telegram_bot_token:
+                from bot.adapter.app import run
 
-            print("Telegram bot running (Ctrl-C to stop).", file=sys.stderr)
-            run(settings)
-        else:
-            print("No TELEGRAM_BOT_TOKEN: chat in the terminal.", file=sys.stderr)
-            asyncio.run(main_async(settings.rasa_url, settings.pseudonym_key))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        print("\nStopping the servers...", file=sys.stderr)
-        stop_engine(processes)
+                print("Telegram bot running (Ctrl-C to stop).", file=sys.stderr)
+                run(settings)
+            else:
+                print("No TELEGRAM_BOT_TOKEN: chat in the terminal.", file=sys.stderr)
+                asyncio.run(main_async(settings.rasa_url, settings.pseudonym_key))
+        except KeyboardInterrupt:
+            pass
+        finally:
+            print("\nStopping the servers...", file=sys.stderr)
+            stop_engine(processes)
 
 
 if __name__ == "__main__":

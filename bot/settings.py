@@ -46,6 +46,8 @@ class Settings:
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = field(default=None, repr=False)
+    telegram_webhook_listen: str = "0.0.0.0"  # noqa: S104 - Telegram must reach the webhook
+    telegram_webhook_port: int = 8443
     database_url: str = f"sqlite:///{VAR / 'relais.db'}"
     rasa_url: str = "http://127.0.0.1:5005"
     helpline_chat_id: int | None = None
@@ -78,6 +80,7 @@ class Settings:
                 int(v) for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",") if v.strip()
             )
             retention = int(values.get("RETENTION_DAYS", "30"))
+            webhook_port = int(values.get("TELEGRAM_WEBHOOK_PORT", "8443"))
             hours = StaffedHours.parse(values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", "Europe/Paris"))
             delays = _delays(values.get("HANDOFF_DELAYS"))
             capacity = int(values.get("VOLUNTEER_CAPACITY", "2"))
@@ -93,6 +96,8 @@ class Settings:
             telegram_api_base_url=values.get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL),
             telegram_webhook_url=webhook,
             telegram_webhook_secret=secret,
+            telegram_webhook_listen=values.get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0"),  # noqa: S104
+            telegram_webhook_port=webhook_port,
             database_url=values.get("DATABASE_URL", f"sqlite:///{var_dir / 'relais.db'}"),
             rasa_url=values.get("RASA_URL", "http://127.0.0.1:5005"),
             helpline_chat_id=chat_id,

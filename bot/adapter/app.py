@@ -143,8 +143,8 @@ def run(settings: Settings) -> None:
     app = build_application(settings)
     if settings.telegram_webhook_url:
         app.run_webhook(
-            listen="0.0.0.0",  # noqa: S104 - the webhook must be reachable by Telegram
-            port=8443,
+            listen=settings.telegram_webhook_listen,
+            port=settings.telegram_webhook_port,
             webhook_url=settings.telegram_webhook_url,
             secret_token=settings.telegram_webhook_secret,
             allowed_updates=Update.ALL_TYPES,

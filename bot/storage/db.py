@@ -23,8 +23,16 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _foreign_keys(connection: Any, _record: Any) -> None:
+        def _pragmas(connection: Any, _record: Any) -> None:
             connection.execute("PRAGMA foreign_keys=ON")
+            # WAL: readers never wait for the writer, and a commit is an append, not an fsync
+            # of the whole journal (synchronous=NORMAL is safe in WAL mode against crashes of
+            # the process; a power cut may lose the last commits). busy_timeout: a second
+            # process waits for the lock instead of failing at once.
+            connection.execute("PRAGMA busy_timeout=5000")
+            if url != "sqlite:///:memory:":
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
 
     return engine
 

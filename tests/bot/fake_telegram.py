@@ -81,7 +81,8 @@ def _params(body: bytes, content_type: str) -> dict[str, Any]:
 
 
 @contextmanager
-def running(fake: FakeTelegram) -> Iterator[FakeTelegram]:
+def running(fake: FakeTelegram, quiet: bool = False) -> Iterator[FakeTelegram]:
+    """Serve ``fake`` on a free loopback port; ``quiet`` hides clients hanging up (load tests)."""
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
@@ -106,8 +107,11 @@ def running(fake: FakeTelegram) -> Iterator[FakeTelegram]:
             self.end_headers()
             self.wfile.write(payload)
 
+    ThreadingHTTPServer.request_queue_size = 1024  # a load test opens many connections at once
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if quiet:
+        server.handle_error = lambda *args: None  # type: ignore[method-assign]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:

@@ -18,6 +18,7 @@ from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
 from tests.bot.fake_telegram import running as telegram_running
+from tests.net import sqlite_bytes
 
 CHAT_ID = 5550001234
 TRIAGE = {"situation": "sextortion", "urgency": "high", "audience": "victim", "confidence": 0.97}
@@ -140,7 +141,7 @@ async def test_privacy_scan_of_database_and_logs(world: dict[str, Any]) -> None:
     await telegram.wait_for(2)
     telegram.push(private_text(13, CHAT_ID, "re"))
     await telegram.wait_for(3)
-    stored = world["db"].read_bytes()
+    stored = sqlite_bytes(world["db"])
     logs = world["log"].text
     for secret in (str(CHAT_ID), "Inès", "ines_m_14", "Martin", "Kevin", "0612345678", "mes photos", "123:test"):
         assert secret.encode() not in stored, secret
@@ -156,4 +157,4 @@ async def test_a_flood_is_throttled_but_a_crisis_still_gets_the_contacts(world: 
     await asyncio.sleep(0.5)
     received = [r["message"] for r in engine.received]
     assert len([m for m in received if m.startswith("spam")]) == 8  # the throttle let 8 messages through in the window
-    assert received[-1] == "jveux plus etre la"  # a crisis message is never throttled
+    assert "jveux plus etre la" in received  # a crisis message is never throttled

@@ -27,6 +27,7 @@ from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_telegram import running as telegram_running
+from tests.net import sqlite_bytes
 
 GROUP = -1009876
 ALICE = {"id": 5550001, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
@@ -416,7 +417,7 @@ async def test_volunteers_never_see_who_the_user_is_and_users_never_see_the_volu
     user_saw = " ".join(str(p) for p in w.telegram.sent() if int(p["chat_id"]) == ALICE["id"])
     for secret in (str(CLAIRE["id"]), CLAIRE["first_name"], CLAIRE["last_name"], CLAIRE["username"]):
         assert secret not in user_saw, secret
-    stored = w.db.read_bytes()
+    stored = sqlite_bytes(w.db)
     for secret in (str(ALICE["id"]), str(CLAIRE["id"]), "Claire", "ines_m_14", "mec de ma classe", "D'accord"):
         assert secret.encode() not in stored, secret
 

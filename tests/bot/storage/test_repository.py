@@ -22,6 +22,7 @@ from bot.storage.repository import (
     save_triage,
     touch_conversation,
 )
+from tests.net import sqlite_bytes
 
 CHAT_ID = 987654321012
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -62,7 +63,7 @@ def test_the_chat_id_is_kept_encrypted_and_nothing_else(database: tuple[str, ses
     assert str(CHAT_ID) not in rows
     assert "nudes" not in rows
     if make_url(url).get_backend_name() == "sqlite":  # and nowhere in the file, free pages included
-        raw = Path(make_url(url).database or "").read_bytes()
+        raw = sqlite_bytes(Path(make_url(url).database or ""))
         assert str(CHAT_ID).encode() not in raw
         assert b"nudes" not in raw
 

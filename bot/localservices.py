@@ -1,0 +1,151 @@
+"""PostgreSQL and Redis servers from Debian's packages, for `make run-scaled` and the tests.
+
+Each runs in its own folder on a loopback port, started and stopped by the caller, so the
+scale-out layout can be tried on one machine without touching the system's services.
+PostgreSQL refuses to run as root: then the Debian package's `postgres` user runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPERUSER = "postgres"
+DATABASE = "relais"
+START_TIMEOUT_S = 60
+# A throwaway or local cluster: durability is traded for speed (documented in docs/deployment.md).
+PG_SETTINGS = {
+    "listen_addresses": "'127.0.0.1'",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "100",
+    "shared_buffers": "64MB",
+    "logging_collector": "off",
+}
+
+
+class ServiceUnavailable(RuntimeError):
+    """The Debian package is not installed, or cannot be run here."""
+
+
+def postgres_bin_dir() -> Path | None:
+    """The newest /usr/lib/postgresql/<version>/bin (Debian layout), else the one on PATH."""
+
+    def version(path: Path) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", path.parent.name))
+
+    candidates = [p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "initdb").is_file() and (p / "pg_ctl").is_file()]
+    if candidates:
+        return max(candidates, key=version)
+    pg_ctl = shutil.which("pg_ctl")
+    if pg_ctl and (Path(pg_ctl).parent / "initdb").is_file():
+        return Path(pg_ctl).parent
+    return None
+
+
+@dataclass
+class Cluster:
+    """A running cluster: its SQLAlchemy URL, and stop/start (for outage tests)."""
+
+    url: str
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
+@contextmanager
+def postgres_cluster(port: int) -> Iterator[Cluster]:
+    """Start a fresh cluster with an empty database on ``port``; stop and remove it at the end."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        raise ServiceUnavailable("no initdb/pg_ctl in /usr/lib/postgresql/*/bin or on PATH (Debian package 'postgresql')")
+    as_root = os.geteuid() == 0
+    run_as: list[str] = []
+    if as_root:
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError as error:
+            raise ServiceUnavailable("running as root and there is no 'postgres' system user to run the server") from error
+        run_as = ["runuser", "-u", "postgres", "--"]
+
+    base = Path(tempfile.mkdtemp(prefix="relais-pg-", dir="/tmp" if as_root else None))  # noqa: S108 (mkdtemp: unique, private)
+    data, log = base / "data", base / "server.log"
+    pg_ctl = [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data)]
+
+    def run(command: list[str], what: str) -> None:
+        # cwd: the postgres user may not be allowed into the checkout.
+        result = subprocess.run(command, cwd=base, capture_output=True, text=True, check=False, timeout=START_TIMEOUT_S)
+        if result.returncode != 0:
+            server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout}{result.stderr}{server_log}")
+
+    def start() -> None:
+        run([*pg_ctl, "-l", str(log), "-w", "-t", str(START_TIMEOUT_S), "start"], "pg_ctl start")
+
+    def stop() -> None:
+        run([*pg_ctl, "-m", "fast", "-w", "stop"], "pg_ctl stop")
+
+    started = False
+    try:
+        if as_root:
+            base.chmod(0o755)  # the postgres user must reach its data folder and socket
+            os.chown(base, owner.pw_uid, owner.pw_gid)
+        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]
+        run([*run_as, *initdb], "initdb")
+        settings = {**PG_SETTINGS, "port": str(port), "unix_socket_directories": f"'{base}'"}
+        # Appending keeps the file owned by the postgres user; the last value of a setting wins.
+        with (data / "postgresql.conf").open("a") as conf:
+            conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
+        started = True  # from here on, a half-started server must still be stopped
+        start()
+        run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER, DATABASE], "createdb")
+        yield Cluster(f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}", stop, start)
+    finally:
+        if started:
+            subprocess.run([*pg_ctl, "-m", "immediate", "-w", "stop"], cwd=base, capture_output=True, check=False, timeout=START_TIMEOUT_S)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def redis_server(port: int) -> Iterator[str]:
+    """A Redis server on 127.0.0.1:``port`` without persistence; yields its host:port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise ServiceUnavailable("no redis-server on PATH (Debian package 'redis-server')")
+    base = Path(tempfile.mkdtemp(prefix="relais-redis-"))
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(base)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
