@@ -110,6 +110,11 @@ run: install $(MODEL) ## Start the engine and the chat (terminal chat without a 
 	@$(BOT_PY) -m bot.launcher --rasa-python $(RASA_PY) --model $(MODEL) \
 		--rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT)
 
+.PHONY: run-scaled
+run-scaled: install $(MODEL) ## Scale-out layout locally: PostgreSQL, Redis, 2 Rasa replicas, action server, bot
+	@$(BOT_PY) -m bot.launcher --scaled --rasa-python $(RASA_PY) --model $(MODEL) \
+		--rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT)
+
 # ---------------------------------------------------------------- quality
 
 .PHONY: test
@@ -125,6 +130,19 @@ test: install validate $(MODEL) ## Validate data, train if needed, run every tes
 lint: $(BOT_VENV)/.installed ## ruff over actions/, bot/ and tests/
 	$(BOT_VENV)/bin/ruff check actions bot tests
 
+.PHONY: audit
+audit: ## Known vulnerabilities in both lock files (pip-audit; reviewed Rasa findings: docs/security.md)
+	@# Its own environment, rebuilt when requirements/audit.lock changes; the audited locks are never installed.
+	@if [ ! requirements/audit.lock -ot .venv/audit/.installed ]; then \
+		echo "Building .venv/audit with $(BOT_PYTHON)..." >&2; \
+		rm -rf .venv/audit && $(BOT_PYTHON) -m venv .venv/audit >&2 \
+		&& .venv/audit/bin/python -m pip install --quiet --no-deps -r requirements/audit.lock >&2 \
+		&& touch .venv/audit/.installed || exit 1; fi
+	@# --strict: a package the service cannot be asked about fails the audit instead of being skipped.
+	.venv/audit/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off --requirement requirements/bot.lock
+	.venv/audit/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off --requirement requirements/rasa.lock \
+		$$(sed -e 's/#.*//' requirements/audit-ignore-rasa.txt | awk 'NF {printf "--ignore-vuln %s ", $$1}')
+
 .PHONY: eval
 eval: $(MODEL) ## Held-out evaluation, baselines, 5-fold CV -> docs/evaluation.md
 	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --out docs/evaluation.md
@@ -133,6 +151,14 @@ eval: $(MODEL) ## Held-out evaluation, baselines, 5-fold CV -> docs/evaluation.m
 bench: $(MODEL) ## Latency, throughput, train time, Rasa memory -> docs/benchmark.md
 	@$(BUILD_DOMAIN)
 	$(RASA_PY) -m tests.eval.bench --model $(MODEL) --rasa-port $(RASA_PORT)
+
+LOADTEST_ARGS ?= --users 200 --duration 120
+.PHONY: loadtest
+loadtest: install $(MODEL) ## 200 conversations for 2 min through a fake Bot API, single machine then scaled -> docs/performance.md
+	RELAIS_MODEL=$(MODEL) $(BOT_PY) -m tests.load.loadtest --rasa-python $(RASA_PY) --model $(MODEL) $(LOADTEST_ARGS) \
+		--out docs/performance-runs.md
+	RELAIS_MODEL=$(MODEL) $(BOT_PY) -m tests.load.loadtest --rasa-python $(RASA_PY) --model $(MODEL) $(LOADTEST_ARGS) \
+		--scaled --out docs/performance-runs.md
 
 .PHONY: clean
 clean: ## Remove trained models and build files (keeps the environments)

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.core.content import responses_of
 from actions.core.helplines import default_directory
 from actions.core.labels import CRITICAL, max_urgency
 from actions.core.replies import CRISIS_REPLY
@@ -50,7 +51,7 @@ def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: 
 def in_register(domain: dict[str, Any], key: str, audience: str | None) -> str:
     """The parents' variant of a general response (vouvoiement), when there is one."""
     parent_key = f"{key}_parent"
-    return parent_key if audience == "parent" and parent_key in (domain.get("responses") or {}) else key
+    return parent_key if audience == "parent" and parent_key in responses_of(domain) else key
 
 
 def turn_triage(tracker: Tracker) -> dict[str, Any]:

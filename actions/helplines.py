@@ -10,11 +10,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import RelaisAction, country_of, say
+from actions.core.content import responses_of
 from actions.core.helplines import Helpline, default_directory
 
 
 def _template(domain: dict[str, Any], key: str) -> str:
-    return str(domain["responses"][key][0]["text"])
+    return str(responses_of(domain)[key][0]["text"])
 
 
 def helpline_lines(domain: dict[str, Any], helplines: list[Helpline]) -> str:

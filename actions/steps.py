@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import RelaisAction, country_of, in_register, say
+from actions.core.content import responses_of
 from actions.core.helplines import default_directory
 from actions.core.labels import NONE
 from actions.core.steps import age_matters, step_keys, step_text
@@ -17,7 +18,7 @@ STEP_MENU = "utter_general_step_menu"
 
 
 def _responses(domain: dict[str, Any]) -> dict[str, Any]:
-    return dict(domain.get("responses") or {})
+    return responses_of(domain)
 
 
 def show_step(

@@ -34,7 +34,9 @@ def _endpoints(actions_port: int, redis: str | None = None) -> Path:
     """Rasa's endpoints: the action server, and with Redis the shared tracker and lock stores."""
     path = VAR / "build" / f"endpoints-{actions_port}.yml"  # one per engine: tests start several
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+    # Selective domain: Rasa does not send its whole domain on every action call (the
+    # actions read the same responses/*.yml, actions/core/content.py).
+    text = f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n  enable_selective_domain: true\n'
     if redis:
         host, port = redis.rsplit(":", 1)
         text += (

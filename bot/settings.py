@@ -57,6 +57,9 @@ class Settings:
     helpline_hours: StaffedHours = field(default_factory=lambda: StaffedHours.parse(DEFAULT_HOURS))
     handoff_delays_s: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DELAYS_S))
     volunteer_capacity: int = 2
+    # Messages per second the bot sends overall: Telegram's documented limit is about 30;
+    # 0 turns the limiter off (a self-hosted Bot API server, or the load test's fake one).
+    telegram_max_rate: int = 30
     queue_check_s: float = 5.0  # how often unclaimed requests and pending relays are checked
 
     @classmethod
@@ -81,6 +84,7 @@ class Settings:
             )
             retention = int(values.get("RETENTION_DAYS", "30"))
             webhook_port = int(values.get("TELEGRAM_WEBHOOK_PORT", "8443"))
+            max_rate = int(values.get("TELEGRAM_MAX_RATE", "30"))
             hours = StaffedHours.parse(values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", "Europe/Paris"))
             delays = _delays(values.get("HANDOFF_DELAYS"))
             capacity = int(values.get("VOLUNTEER_CAPACITY", "2"))
@@ -98,6 +102,7 @@ class Settings:
             telegram_webhook_secret=secret,
             telegram_webhook_listen=values.get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0"),  # noqa: S104
             telegram_webhook_port=webhook_port,
+            telegram_max_rate=max(0, max_rate),
             database_url=values.get("DATABASE_URL", f"sqlite:///{var_dir / 'relais.db'}"),
             rasa_url=values.get("RASA_URL", "http://127.0.0.1:5005"),
             helpline_chat_id=chat_id,

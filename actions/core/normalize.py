@@ -61,3 +61,16 @@ def fold(text: str) -> str:
     # A word glued to an apostrophe is not an SMS spelling: the "c" of "c'est" stays.
     words = [w if "'" in w else expansions.get(w, w) for w in text.split()]
     return _SPACES.sub(" ", " ".join(words).replace("'", " ")).strip()
+
+
+def as_message(text: str, limit: int = 4096) -> str:
+    """A person's text as a message for the engine, never as an intent.
+
+    Rasa strips a message, then reads a leading "/" as an intent name: leading slashes,
+    spaces and invisible characters are removed, so typed text can never pick an intent.
+    """
+    text = text[:limit]
+    start = 0
+    while start < len(text) and (text[start] == "/" or text[start].isspace() or unicodedata.category(text[start])[0] in "CZ"):
+        start += 1
+    return text[start:] or "?"

@@ -100,8 +100,8 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .request(RetryingRequest(connection_pool_size=64))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
+        .request(RetryingRequest(connection_pool_size=64, pool_timeout=10.0))
         .get_updates_request(RetryingRequest())
         .concurrent_updates(True)
         .post_init(post_init)
@@ -134,6 +134,7 @@ def build_application(settings: Settings) -> Application:
     app.add_handler(CallbackQueryHandler(user.on_button))
     app.add_handler(MessageHandler(MEDIA & PRIVATE, user.on_media))
     app.add_handler(MessageHandler(filters.TEXT & PRIVATE, user.on_text))
+    app.add_handler(MessageHandler(PRIVATE, user.on_unreadable))  # polls, dice, stories...: never silence
     app.add_error_handler(user.on_error)
     return app
 

@@ -141,10 +141,15 @@ async def send_user(bot: Bot, svc: Services, pseudonym: str, chat_id: int, text:
     message = await bot.send_message(chat_id, text, **kwargs)
     try:
         with transaction(svc.sessions) as session:
-            if session.get(Conversation, pseudonym) is not None:
-                session.add(SentMessage(pseudonym=pseudonym, message_id=message.message_id, at=svc.clock()))
+            remember_sent(session, pseudonym, [message.message_id], svc.clock())
     except SQLAlchemyError as error:  # the reply went out; only its later deletion by /oubli is lost
         log.warning("sent_message_not_recorded error=%s", type(error).__name__)
+
+
+def remember_sent(session: Any, pseudonym: str, message_ids: list[int], now: datetime) -> None:
+    """Keep the ids of the bot's messages in a known conversation (for /oubli)."""
+    if message_ids and session.get(Conversation, pseudonym) is not None:
+        session.add_all(SentMessage(pseudonym=pseudonym, message_id=i, at=now) for i in message_ids)
 
 
 def user_keyboard(svc: Services, key: str) -> InlineKeyboardMarkup | None:

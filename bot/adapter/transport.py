@@ -31,8 +31,12 @@ class RetryingRequest(HTTPXRequest):
             last = attempt == self.retries
             try:
                 code, payload = await super().do_request(url, method, *args, **kwargs)
-            except TimedOut:
-                raise  # the request may have reached Telegram: sending it again could double a message
+            except TimedOut as error:
+                # A request that waited for a free connection was never sent: safe to retry.
+                # Any other timeout may have reached Telegram: sending again could double a message.
+                if last or "pool" not in str(error).lower():
+                    raise
+                log.warning("telegram_pool_busy method=%s attempt=%s", endpoint, attempt + 1)
             except NetworkError as error:
                 if last:
                     raise

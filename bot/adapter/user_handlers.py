@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,10 +17,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from actions.core.crisis import match_crisis
+from actions.core.normalize import as_message
 from actions.core.replies import CRISIS_REPLY
 from bot.adapter import handoff as relay
 from bot.adapter.services import Services, correlation_id
-from bot.engine import BotMessage, EngineUnavailable
+from bot.engine import BotMessage, EngineReply, EngineUnavailable
 from bot.responses import degraded_reply
 from bot.storage.db import transaction
 from bot.storage.handoffs import close, last_closed, open_handoff, queue_message
@@ -87,10 +91,9 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
         await relay.deliver_pending(context.bot, svc)
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
     handoff_request: dict[str, object] | None = None
     try:
-        reply = await svc.engine.send(pseudo, text, metadata={"country": country, "channel": "telegram"})
+        reply = await _with_typing(context, chat.id, svc.engine.send(pseudo, text, metadata={"country": country, "channel": "telegram"}))
         if not reply.messages:  # e.g. the action server is down: Rasa answers with nothing
             raise EngineUnavailable("empty reply")
         messages, triage, handoff_request = reply.messages, reply.triage, reply.handoff
@@ -100,13 +103,13 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         messages = [BotMessage(t) for t in texts]
         if triage.get("urgency") == "critical":  # no engine, but a volunteer must still be alerted
             handoff_request = {**triage, "trigger": "critical"}
-    for message in messages:
-        await relay.send_user(
-            context.bot, svc, pseudo, chat.id, html.escape(message.text), parse_mode=ParseMode.HTML,
-            reply_markup=_keyboard(svc, pseudo, message),
-        )
+    sent = [
+        await context.bot.send_message(chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m))
+        for m in messages
+    ]
     try:
-        with transaction(svc.sessions) as session:
+        with transaction(svc.sessions) as session:  # one commit for the whole turn
+            relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
             if triage:
                 save_triage(session, pseudo, triage)
             record_event(session, "replies_out", pseudo, correlation=cid, count=len(messages))
@@ -116,6 +119,19 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     if handoff_request is not None:
         trigger = str(handoff_request.get("trigger") or "asked")
         await relay.request(context.bot, svc, pseudo, chat.id, country, handoff_request, trigger)
+
+
+TYPING_AFTER_S = 0.4  # an answer faster than this needs no typing indicator
+
+
+async def _with_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Awaitable[EngineReply]) -> EngineReply:
+    """Await the engine; show "typing…" if the answer takes longer than TYPING_AFTER_S."""
+    task = asyncio.ensure_future(call)
+    done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_S)
+    if not done:
+        with contextlib.suppress(TelegramError):  # the indicator is a courtesy: never fail the turn for it
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    return await task
 
 
 class DuplicateUpdate(Exception):
@@ -135,7 +151,7 @@ def _record_turn(svc: Services, update_id: int, pseudo: str, chat_id: int, cid: 
         conversation.engine_forgotten = False
         country = conversation.country
         remember_chat(session, svc.cipher, pseudo, chat_id)
-        record_event(session, "message_in", pseudo, correlation=cid)
+        record_event(session, "message_in", pseudo, correlation=cid, update=update_id)
         handoff = open_handoff(session, pseudo)
         relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
         if relaying:
@@ -151,14 +167,14 @@ def _record_turn(svc: Services, update_id: int, pseudo: str, chat_id: int, cid: 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A private text message goes to the engine as the user's turn."""
-    assert update.message is not None and update.message.text is not None
+    if update.message is None or update.message.text is None:  # e.g. a business message: not ours
+        return
     await converse(update, context, as_free_text(update.message.text))
 
 
 def as_free_text(text: str) -> str:
     """What the person typed, as a message: a leading "/" would make the engine read an intent."""
-    stripped = text[:4096].lstrip("/ \t")
-    return stripped if stripped else "?"
+    return as_message(text)
 
 
 async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, intent: str) -> None:
@@ -240,8 +256,10 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """Keep or cancel a request, or give feedback: acts only on the presser's own conversation."""
     svc = services(context)
     query = update.callback_query
-    assert query is not None and update.effective_chat is not None
+    assert query is not None
     await query.answer()
+    if update.effective_chat is None:  # a button outside a chat (inline mode): nothing of ours
+        return
     chat_id = update.effective_chat.id
     pseudo, now = svc.pseudonym_of(chat_id), svc.clock()
     choice = query.data or ""
@@ -274,8 +292,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press: its payload goes to the engine; a forged or expired one gets a kind reply."""
     svc = services(context)
     query = update.callback_query
-    assert query is not None and update.effective_chat is not None
+    assert query is not None
     await query.answer()
+    if update.effective_chat is None:  # a button outside a chat (inline mode): nothing of ours
+        return
     pseudo = svc.pseudonym_of(update.effective_chat.id)
     payload = svc.button_payload(pseudo, query.data or "")
     if payload is None:
@@ -304,6 +324,12 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             key = "utter_handoff_text_only"  # nothing is relayed but text
     country = await _country(svc, pseudo)
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(key, country))
+
+
+async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything else in a private chat (a poll, a dice, a story...): a kind word, never silence."""
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, services(context).text("utter_adapter_unreadable"))
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -56,6 +56,12 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
 
 
+def button_parts(data: str | None, count: int) -> list[str] | None:
+    """'claim:K7Q2' or 'outcome:K7Q2:advice' split in ``count`` non-empty parts; None if forged."""
+    parts = (data or "").split(":", count - 1)
+    return parts if len(parts) == count and all(parts) else None
+
+
 def volunteers_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
     """Run ``handler`` with the volunteer's pseudonym, or refuse anyone not on the allowlist."""
 
@@ -77,8 +83,10 @@ def volunteers_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_
 
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    """Answer in the chat of the update, else in the volunteer's private chat (a button outside a chat)."""
+    chat = update.effective_chat or update.effective_user
+    if chat is not None:
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
 async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff: Handoff, key: str) -> None:
@@ -164,8 +172,12 @@ async def on_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Ser
 async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """'Prendre en charge': the first volunteer to press wins; the others are told it is taken."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    ticket, now = query.data.split(":", 1)[1], svc.clock()
+    assert query is not None
+    parts = button_parts(query.data, 2)
+    if parts is None:
+        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+        return
+    ticket, now = parts[1], svc.clock()
     with transaction(svc.sessions) as session:
         row = volunteer_of(session, volunteer, svc.settings.volunteer_capacity)
         load, capacity = len(claimed_by(session, volunteer)), row.capacity
@@ -244,8 +256,12 @@ async def on_transferer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc:
 async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """The chosen volunteer receives the chat (only the current holder can transfer it)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, ticket, number = query.data.split(":", 2)
+    assert query is not None
+    parts = button_parts(query.data, 3)
+    if parts is None:  # forged or truncated data
+        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+        return
+    _, ticket, number = parts
     target = next((v for v in svc.volunteers if str(svc.volunteer_number(v)) == number), None)
     now = svc.clock()
     with transaction(svc.sessions) as session:
@@ -298,8 +314,12 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
 async def on_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """The outcome of a closed chat, chosen by the volunteer who closed it."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, ticket, outcome = query.data.split(":", 2)
+    assert query is not None
+    parts = button_parts(query.data, 3)
+    if parts is None:  # forged or truncated data
+        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+        return
+    _, ticket, outcome = parts
     with transaction(svc.sessions) as session:
         handoff = by_ticket(session, ticket)
         ok = handoff is not None and handoff.volunteer == volunteer and handoff.status == "closed" and outcome in OUTCOMES
@@ -328,8 +348,12 @@ async def on_bloquer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Se
 async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """Block the pseudonym of a chat the volunteer holds, with the reason audited; the chat closes."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, ticket, reason = query.data.split(":", 2)
+    assert query is not None
+    parts = button_parts(query.data, 3)
+    if parts is None:  # forged or truncated data
+        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+        return
+    _, ticket, reason = parts
     now = svc.clock()
     with transaction(svc.sessions) as session:
         handoff = by_ticket(session, ticket)

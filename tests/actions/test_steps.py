@@ -88,3 +88,11 @@ async def test_resume_shows_the_current_step_again(domain: dict[str, Any]) -> No
     tracker = make_tracker("resume_steps", slots={"situation": "harassment", "step": 2.0})
     dispatcher, events = await run(ActionResumeSteps(), tracker, domain)
     assert SlotSet("step", 2.0) in events
+
+
+async def test_without_the_domain_the_actions_read_the_same_responses(domain: dict[str, Any]) -> None:
+    # Selective domain: Rasa sends no domain; the steps must be the same as with it.
+    slots = {"situation": "harassment", "audience": "parent", "step": 1.0, "steps_given": []}
+    with_domain, _ = await run(ActionNextStep(), make_tracker("next_step", slots=slots), domain)
+    without, events = await run(ActionNextStep(), make_tracker("next_step", slots=slots), {})
+    assert without.messages == with_domain.messages and SlotSet("step", 2.0) in events

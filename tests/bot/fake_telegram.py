@@ -84,6 +84,9 @@ def _params(body: bytes, content_type: str) -> dict[str, Any]:
 def running(fake: FakeTelegram, quiet: bool = False) -> Iterator[FakeTelegram]:
     """Serve ``fake`` on a free loopback port; ``quiet`` hides clients hanging up (load tests)."""
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as Telegram: the bot reuses its connections
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+
         def log_message(self, *args: Any) -> None:
             pass
 

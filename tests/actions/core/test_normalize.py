@@ -25,3 +25,16 @@ def test_fold(raw: str, folded: str) -> None:
 
 def test_long_text_is_cut() -> None:
     assert len(basic_fold("a b " * 10_000)) <= MAX_CHARS
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("/ask_human", "ask_human"), (" \x1f/affirm", "affirm"), ("\xa0/ greet{}x", "greet{}x"),
+        ("\n//", "?"), ("il a 15 ans", "il a 15 ans"),
+    ],
+)
+def test_typed_text_never_starts_like_an_intent(typed: str, message: str) -> None:
+    from actions.core.normalize import as_message
+
+    assert as_message(typed) == message

@@ -79,7 +79,16 @@ async def test_a_message_goes_to_the_engine_under_a_pseudonym_and_replies_come_b
     assert button["text"] == "Étape suivante" and len(button["callback_data"].encode()) <= 64
     assert engine.received[0]["sender"] != str(CHAT_ID) and str(CHAT_ID) not in engine.received[0]["sender"]
     assert engine.received[0]["metadata"]["country"] == "FR"
-    assert telegram.sent("sendChatAction")  # typing indicator
+    assert not telegram.sent("sendChatAction")  # an instant answer needs no typing indicator
+
+
+async def test_a_slow_engine_shows_the_typing_indicator_while_waiting(world: dict[str, Any]) -> None:
+    telegram, engine = world["telegram"], world["engine"]
+    engine.mode, engine.delay_s = "slow", 1.0
+    telegram.push(private_text(21, CHAT_ID, "il menace de publier mes nudes"))
+    typing = await telegram.wait_for(1, "sendChatAction")
+    assert typing[0]["action"] == "typing" and not telegram.sent()  # shown before the answer
+    await telegram.wait_for(1)
 
 
 async def test_a_redelivered_update_is_answered_once(world: dict[str, Any]) -> None:
