@@ -70,7 +70,9 @@ class RasaClient:
         base_url: str,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         transport: httpx.AsyncBaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
+        self._token = token  # Rasa's --auth-token: its HTTP API (trackers) refuses calls without it
         urls = [u.strip() for u in base_url.split(",") if u.strip()]
         self._replicas = [httpx.AsyncClient(base_url=u, timeout=timeout_s, transport=transport) for u in urls]
         self._http = self._replicas[0]
@@ -82,7 +84,8 @@ class RasaClient:
     async def _call(self, sender_id: str, method: str, path: str, body: Any) -> httpx.Response:
         for replica in self._order(sender_id):
             try:
-                response = await replica.request(method, path, json=body)
+                params = {"token": self._token} if self._token and not path.startswith("/webhooks/") else None
+                response = await replica.request(method, path, json=body, params=params)
                 response.raise_for_status()
                 return response
             except httpx.ConnectError as error:  # that replica is down: the next one takes over
@@ -112,7 +115,7 @@ class RasaClient:
     async def ready(self) -> bool:
         """True when the engine has a model loaded and answers."""
         try:
-            response = await self._http.get("/status")
+            response = await self._http.get("/status", params={"token": self._token} if self._token else None)
             return response.status_code == 200 and bool(response.json().get("model_file"))
         except (httpx.HTTPError, ValueError):
             return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -61,11 +62,11 @@ def _logging_config() -> Path:
     return path
 
 
-def _start(name: str, command: list[str]) -> subprocess.Popen[bytes]:
+def _start(name: str, command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     log_path = VAR / "log" / f"{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
-    return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+    return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True, env={**os.environ, **(env or {})})
 
 
 def _wait_ready(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
@@ -95,7 +96,8 @@ def stop_engine(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def start_engine(
-    rasa_python: str, model: str, rasa_port: int, actions_port: int, replicas: int = 1, redis: str | None = None
+    rasa_python: str, model: str, rasa_port: int, actions_port: int, replicas: int = 1, redis: str | None = None,
+    token: str | None = None,
 ) -> list[subprocess.Popen[bytes]]:
     """Start the action server and the Rasa server(s) on rasa_port, rasa_port+1...; return once all answer.
 
@@ -105,7 +107,8 @@ def start_engine(
     if replicas > 1 and not redis:
         raise ValueError("Rasa replicas need a shared tracker store (Redis)")
     actions = _start(
-        "actions", [rasa_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)]
+        "actions", [rasa_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        env={"SANIC_HOST": "127.0.0.1"},  # rasa_sdk listens on every interface otherwise
     )
     ports = [rasa_port + n for n in range(replicas)]
     endpoints = _endpoints(actions_port, redis)
@@ -116,14 +119,15 @@ def start_engine(
                 rasa_python, "-m", "actions.nlu.rasa_run", "run", "--enable-api", "--model", model,
                 "--port", str(port), "--endpoints", str(endpoints),
                 "--interface", "127.0.0.1", "--logging-config-file", str(_logging_config()),
+                *(["--auth-token", token] if token else []),
             ],
         )
         for port in ports
     ]
     try:
         _wait_ready(f"http://127.0.0.1:{actions_port}/health", processes)
-        for port in ports:
-            _wait_ready(f"http://127.0.0.1:{port}/status", processes)
+        for port in ports:  # /status is part of the HTTP API: it wants the token too
+            _wait_ready(f"http://127.0.0.1:{port}/status" + (f"?token={token}" if token else ""), processes)
     except BaseException:
         stop_engine(processes)
         raise
@@ -153,12 +157,13 @@ def main() -> None:
                 sys.exit(f"make run-scaled needs Debian's postgresql and redis-server: {error}")
             replicas = 2
         env["RASA_URL"] = ",".join(f"http://127.0.0.1:{args.rasa_port + n}" for n in range(replicas))
+        env.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))  # Rasa's HTTP API answers only with it
         try:
             settings = Settings.from_env(env)
         except SettingsError as error:
             sys.exit(f"Configuration error: {error}")
         print(f"Starting the action server and {replicas} Rasa server(s) (about a minute)...", file=sys.stderr)
-        processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port, replicas, redis)
+        processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port, replicas, redis, env["RASA_TOKEN"])
         try:
             if settings.telegram_bot_token:
                 from bot.adapter.app import run

@@ -50,6 +50,7 @@ class Settings:
     telegram_webhook_port: int = 8443
     database_url: str = f"sqlite:///{VAR / 'relais.db'}"
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str | None = field(default=None, repr=False)
     helpline_chat_id: int | None = None
     helpline_volunteer_ids: frozenset[int] = frozenset()
     default_country: str = "FR"
@@ -105,6 +106,7 @@ class Settings:
             telegram_max_rate=max(0, max_rate),
             database_url=values.get("DATABASE_URL", f"sqlite:///{var_dir / 'relais.db'}"),
             rasa_url=values.get("RASA_URL", "http://127.0.0.1:5005"),
+            rasa_token=values.get("RASA_TOKEN"),
             helpline_chat_id=chat_id,
             helpline_volunteer_ids=volunteers,
             default_country=country,

@@ -41,9 +41,13 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
 
 
 def patch() -> None:
+    import rasa.telemetry
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    # Rasa 3.6 sends uncaught exceptions to its own Sentry project on every start, whatever
+    # RASA_TELEMETRY_ENABLED says; an exception message can quote what a person wrote.
+    rasa.telemetry.initialize_error_reporting = lambda: None
 
 
 def main() -> None:

@@ -87,6 +87,8 @@ class TriageModel:
         if fit:
             self.words.fit(folded)
             self.chars.fit(folded)
+            for vectorizer in (self.words, self.chars):  # words cut by min_df: not needed, not kept
+                vectorizer.stop_words_ = set()
             self.vector_size = next((len(e.vector) for e in examples if e.vector is not None), 0)
         blocks = [self.words.transform(folded), self.chars.transform(folded)]
         if self.vector_size:

@@ -81,7 +81,7 @@ def build_application(settings: Settings) -> Application:
         app.bot_data["db"] = engine
         app.bot_data["services"] = Services(
             settings=settings,
-            engine=RasaClient(settings.rasa_url),
+            engine=RasaClient(settings.rasa_url, token=settings.rasa_token),
             sessions=session_factory(engine),
             cipher=ChatCipher(settings.pseudonym_key),
         )

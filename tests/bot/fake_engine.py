@@ -23,6 +23,7 @@ class FakeEngine:
     script: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     received: list[dict[str, Any]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every request path, query included
     url: str = ""
 
 
@@ -46,6 +47,7 @@ def running(engine: FakeEngine, port: int = 0) -> Iterator[FakeEngine]:
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
+            engine.paths.append(self.path)
             engine.received.append(json.loads(self.rfile.read(length)))
             if engine.mode == "slow":
                 time.sleep(engine.delay_s)
@@ -59,7 +61,8 @@ def running(engine: FakeEngine, port: int = 0) -> Iterator[FakeEngine]:
 
         def do_PUT(self) -> None:  # noqa: N802 - the tracker is replaced (erased) by the adapter
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            engine.forgotten.append(self.path.split("/")[2])
+            engine.paths.append(self.path)
+            engine.forgotten.append(self.path.split("?")[0].split("/")[2])
             self._send(200, b"{}")
 
     ThreadingHTTPServer.allow_reuse_address = True  # restarted on the same port in fault tests

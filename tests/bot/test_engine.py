@@ -65,3 +65,12 @@ async def test_replicas_keep_a_conversation_on_one_and_fail_over_when_it_is_down
         replies = [await client.send(s, "salut") for s in senders]
         await client.aclose()
     assert all(r.messages[0].text == "deux" for r in replies) and len(alive.received) == len(senders)
+
+
+async def test_the_http_api_gets_the_token_and_the_channel_does_not() -> None:
+    with running(FakeEngine(reply=[{"text": "ok"}])) as engine:
+        client = RasaClient(engine.url, token="s3cret-token")  # noqa: S106 - a test value
+        await client.send("pseudo1", "salut")
+        await client.forget("pseudo1")
+        await client.aclose()
+    assert engine.paths == ["/webhooks/rest/webhook", "/conversations/pseudo1/tracker/events?token=s3cret-token"]

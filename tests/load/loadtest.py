@@ -20,6 +20,8 @@ import contextlib
 import json
 import os
 import random
+import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -57,6 +59,7 @@ class Stats:
     degraded: int = 0
     redelivered: int = 0
     relayed: Counter[str] = field(default_factory=Counter)
+    relayed_total: int = 0
 
 
 class LoadTelegram(FakeTelegram):
@@ -136,12 +139,12 @@ async def user(
 ) -> None:
     """One anonymous person: writes, waits for the answer, reads, writes again."""
     inbox = telegram.inbox[chat_id]
-    relaying, n = False, 0
+    queued, n = False, 0
     while time.monotonic() < deadline:
         text = plan[n % len(plan)]
         n += 1
-        if relaying:
-            text = f"{text} [{chat_id}-{n}]"  # unique, to count deliveries to the volunteer
+        if queued and not text.startswith("/"):
+            text = f"{text} ({tag(chat_id, n)})"  # may be relayed: unique, to count deliveries to the volunteer
         while not inbox.empty():
             inbox.get_nowait()
         redeliver = rng.random() < 0.02
@@ -160,10 +163,8 @@ async def user(
         while not inbox.empty():
             burst.append(inbox.get_nowait())
         stats.degraded += sum("souci technique" in m.get("text", "") for m in burst)
-        if any("Un·e bénévole est là" in m.get("text", "") for m in burst):
-            relaying = True
-        if any("La conversation avec le ou la bénévole est terminée" in m.get("text", "") for m in burst):
-            relaying = False
+        if any(w in m.get("text", "") for m in burst for w in ("Ta demande est dans la file", "aucun·e bénévole n'est disponible")):
+            queued = True  # from now on a volunteer may claim it and get this person's messages
         await asyncio.sleep(rng.uniform(2.0, 8.0))  # reading and typing
 
 
@@ -184,12 +185,23 @@ async def volunteer(driver: Driver, telegram: LoadTelegram, volunteer_id: int, s
             message = mine.get_nowait().get("text", "")
             if " › " in message:
                 ticket, _, body = message.partition(" › ")
-                stats.relayed[body] += 1
+                stats.relayed_total += 1
+                if "(ref" in body:  # tagged, hence unique: seen twice means delivered twice
+                    stats.relayed[body] += 1
                 answered[ticket] += 1
                 await driver.text(volunteer_id, "D'accord, je suis là. Tu as pu garder des preuves ?")
                 if answered[ticket] >= 3:
                     await driver.text(volunteer_id, "/fin")
         await asyncio.sleep(0.2)
+
+
+def tag(chat_id: int, n: int) -> str:
+    """A unique word of letters only (digits could be read as an age): 'ref' + base-26 code."""
+    value, letters = chat_id * 1000 + n, ""
+    while value:
+        value, rest = divmod(value, 26)
+        letters += chr(ord("a") + rest)
+    return "ref" + letters
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -235,6 +247,15 @@ def handled_twice(database_url: str) -> int:
     return twice
 
 
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -257,7 +278,18 @@ def main() -> None:
     args = parser.parse_args()
 
     VAR.mkdir(parents=True, exist_ok=True)
-    rasa_port, actions_port = free_port(), free_port()
+    taken: set[int] = set()
+
+    def port() -> int:  # a free port no other piece of this run was given
+        while (candidate := free_port()) in taken:
+            pass
+        taken.add(candidate)
+        return candidate
+
+    rasa_port, actions_port = port(), port()
+    while rasa_port + 1 in taken or not _free(rasa_port + 1):  # replicas use rasa_port, rasa_port + 1
+        rasa_port = port()
+    taken.add(rasa_port + 1)
     with ExitStack() as stack:
         telegram = stack.enter_context(running(LoadTelegram(), quiet=True))
         assert isinstance(telegram, LoadTelegram)
@@ -277,10 +309,10 @@ def main() -> None:
         }
         replicas, redis = 1, None
         if args.scaled:
-            env["DATABASE_URL"] = stack.enter_context(postgres_cluster(free_port())).url
-            redis = stack.enter_context(redis_server(free_port()))
+            env["DATABASE_URL"] = stack.enter_context(postgres_cluster(port())).url
+            redis = stack.enter_context(redis_server(port()))
             replicas = 2
-            webhook_port = free_port()
+            webhook_port = port()
             env.update(TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{webhook_port}/", TELEGRAM_WEBHOOK_SECRET=SECRET,
                        TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(webhook_port))
             telegram.webhook = f"http://127.0.0.1:{webhook_port}/"
@@ -290,8 +322,9 @@ def main() -> None:
                 stale.unlink()
             env["DATABASE_URL"] = f"sqlite:///{database}"
         env["RASA_URL"] = ",".join(f"http://127.0.0.1:{rasa_port + n}" for n in range(replicas))
+        env["RASA_TOKEN"] = secrets.token_urlsafe(24)
         print(f"Starting {replicas} Rasa server(s) and the action server...", file=sys.stderr)
-        engine = start_engine(args.rasa_python, args.model, rasa_port, actions_port, replicas, redis)
+        engine = start_engine(args.rasa_python, args.model, rasa_port, actions_port, replicas, redis, env["RASA_TOKEN"])
         stack.callback(stop_engine, engine)
         bot_log = (VAR / "bot.log").open("wb")
         bot = subprocess.Popen([sys.executable, "-m", "bot.adapter"], cwd=ROOT, env=env, stdout=bot_log, stderr=bot_log)
@@ -317,7 +350,7 @@ def main() -> None:
         "lost": stats.lost,
         "duplicated": duplicates + relayed_twice,
         "redelivered_updates": stats.redelivered,
-        "relayed_messages": sum(stats.relayed.values()),
+        "relayed_messages": stats.relayed_total,
     }
     print(json.dumps(result, ensure_ascii=False))
     if args.out:

@@ -36,6 +36,7 @@ DEFAULT_MODEL = "models/current.tar.gz"
 DEFAULT_RASA_PYTHON = ".venv/rasa/bin/python"
 ENGINE_LOGS = (VAR / "log" / "rasa.log", VAR / "log" / "actions.log")  # where start_engine sends their output
 BOT_TOKEN = "424242:e2e-token-never-in-logs"  # noqa: S105 - a test value, not a real secret
+ENGINE_TOKEN = "e2e-rasa-api-token"  # noqa: S105 - the Rasa HTTP API's --auth-token, as make run sets one
 USER = {"is_bot": False, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
 REPLY_TIMEOUT_S = 20  # the first turns of a fresh engine can be slow on a busy machine
 SETTLE_S = 0.4  # a turn is over when no other message came for this long (one engine reply is sent in milliseconds)
@@ -122,7 +123,7 @@ def engine() -> Iterator[Engine]:
         env.setenv("RASA_TELEMETRY_ENABLED", "false")
         env.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
         env.setenv("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-        processes = start_engine(str(rasa_python), str(model), rasa_port, actions_port)
+        processes = start_engine(str(rasa_python), str(model), rasa_port, actions_port, token=ENGINE_TOKEN)
 
     collector = _Collector()
     root = logging.getLogger()
@@ -212,7 +213,7 @@ class World:
     async def engine_user_texts(self) -> list[str]:
         """What the engine received from this chat's pseudonym (its tracker's user events)."""
         async with httpx.AsyncClient(base_url=self.engine.url, timeout=10) as client:
-            response = await client.get(f"/conversations/{self.pseudonym}/tracker")
+            response = await client.get(f"/conversations/{self.pseudonym}/tracker", params={"token": ENGINE_TOKEN})
         response.raise_for_status()
         return [event["text"] for event in response.json()["events"] if event["event"] == "user"]
 
@@ -230,6 +231,7 @@ async def world(engine: Engine, tmp_path: Path) -> AsyncIterator[World]:
             "TELEGRAM_API_BASE_URL": f"{telegram.url}/bot",
             "DATABASE_URL": f"sqlite:///{db}",
             "RASA_URL": engine.url,
+            "RASA_TOKEN": ENGINE_TOKEN,
         }
         settings = Settings.from_env(env, tmp_path / "var")
         app = build_application(settings)
