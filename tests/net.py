@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -16,3 +17,17 @@ def free_port() -> int:
 def sqlite_bytes(path: Path) -> bytes:
     """Everything a SQLite database holds on disk: the file, and its WAL or journal beside it."""
     return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
+
+
+def required_path(root: Path, variable: str, default: str, remedy: str) -> Path:
+    """A path from the environment (relative to ``root``), else the default; missing: skip, or fail in CI."""
+    import pytest
+
+    value = os.environ.get(variable) or default
+    path = root / value  # an absolute value stays as it is
+    if not path.exists():
+        message = f"{variable}={value} does not exist: {remedy}"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path

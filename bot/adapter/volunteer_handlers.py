@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
@@ -215,6 +216,16 @@ async def _current(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     return handoff
 
 
+def _settle(svc: Services, handoff: Handoff, volunteer: str, event: str, change: Callable[[Session, Handoff], None]) -> Handoff:
+    """Apply ``change`` to the stored request and audit it, in one transaction; the request after."""
+    with transaction(svc.sessions) as session:
+        stored = session.get(Handoff, handoff.id)
+        assert stored is not None
+        change(session, stored)
+        record_event(session, event, stored.pseudonym, ticket=stored.ticket, volunteer=volunteer)
+        return stored
+
+
 @volunteers_only
 async def on_relacher(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """/relacher: the request goes back to the queue, with a new card at the bottom of the group."""
@@ -222,12 +233,7 @@ async def on_relacher(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: S
     if handoff is None:
         return
     now = svc.clock()
-    with transaction(svc.sessions) as session:
-        stored = session.get(Handoff, handoff.id)
-        assert stored is not None
-        release(session, stored, now)
-        record_event(session, "handoff_released", stored.pseudonym, ticket=stored.ticket, volunteer=volunteer)
-        handoff = stored
+    handoff = _settle(svc, handoff, volunteer, "handoff_released", lambda session, stored: release(session, stored, now))
     await repost_card(context.bot, svc, handoff, now)
     await _reply(update, context, svc.render("utter_volunteer_released", ticket=handoff.ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_released")
@@ -298,12 +304,7 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
     if handoff is None:
         return
     now = svc.clock()
-    with transaction(svc.sessions) as session:
-        stored = session.get(Handoff, handoff.id)
-        assert stored is not None
-        close(session, stored, now)
-        record_event(session, "handoff_closed", stored.pseudonym, ticket=stored.ticket, volunteer=volunteer)
-        handoff = stored
+    handoff = _settle(svc, handoff, volunteer, "handoff_closed", lambda session, stored: close(session, stored, now))
     await refresh_card(context.bot, svc, handoff, now)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
     choices = [(svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}") for o in OUTCOMES]

@@ -29,7 +29,7 @@ from bot.settings import Settings
 from tests.bot.adapter.test_conversations import start, stop
 from tests.bot.fake_telegram import FakeTelegram, private_text
 from tests.bot.fake_telegram import running as telegram_running
-from tests.net import free_port
+from tests.net import free_port, required_path
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MODEL = "models/current.tar.gz"
@@ -43,15 +43,7 @@ SETTLE_S = 0.4  # a turn is over when no other message came for this long (one e
 
 
 def _configured_path(variable: str, default: str, remedy: str) -> Path:
-    """A path from the environment (relative to the repository), else the default; missing: skip, or fail in CI."""
-    value = os.environ.get(variable) or default
-    path = ROOT / value  # an absolute value stays as it is
-    if not path.exists():
-        message = f"{variable}={value} does not exist: {remedy}"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return path
+    return required_path(ROOT, variable, default, remedy)
 
 
 def _log_ends() -> dict[Path, int]:

@@ -15,12 +15,12 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from actions.core.labels import AUDIENCES, SITUATIONS, URGENCIES
 from tests.bot.fuzz import strategies as s
+from tests.net import required_path
 
 ROOT = Path(__file__).resolve().parents[3]
 EMPTY = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 1.0}
@@ -43,15 +43,7 @@ lines = s.sometimes(s.huge_text, s.ordinary_text, 1).map(_line) | st.binary(max_
 
 
 def _configured(variable: str, default: str) -> Path:
-    """A path from the environment (relative to the repository), else the default; missing: skip, or fail in CI."""
-    value = os.environ.get(variable) or default
-    path = ROOT / value
-    if not path.exists():
-        message = f"{variable}={value} does not exist: run `make install train` (CI sets it through `make test`)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return path
+    return required_path(ROOT, variable, default, "run `make install train` (CI sets it through `make test`)")
 
 
 def _generated(count: int) -> list[bytes]:
