@@ -14,6 +14,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def port_is_free(port: int) -> bool:
+    """True if ``port`` can be bound on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def sqlite_bytes(path: Path) -> bytes:
     """Everything a SQLite database holds on disk: the file, and its WAL or journal beside it."""
     return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))

@@ -21,7 +21,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ import yaml
 from bot.launcher import start_engine, stop_engine
 from bot.localservices import postgres_cluster, redis_server
 from tests.bot.fake_telegram import FakeTelegram, running
-from tests.net import free_port
+from tests.net import free_port, port_is_free
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "load"
@@ -247,14 +246,6 @@ def handled_twice(database_url: str) -> int:
     return twice
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
@@ -287,7 +278,7 @@ def main() -> None:
         return candidate
 
     rasa_port, actions_port = port(), port()
-    while rasa_port + 1 in taken or not _free(rasa_port + 1):  # replicas use rasa_port, rasa_port + 1
+    while rasa_port + 1 in taken or not port_is_free(rasa_port + 1):  # replicas use rasa_port, rasa_port + 1
         rasa_port = port()
     taken.add(rasa_port + 1)
     with ExitStack() as stack:

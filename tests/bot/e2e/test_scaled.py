@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -18,19 +17,11 @@ from bot.launcher import start_engine, stop_engine
 from bot.localservices import ServiceUnavailable, redis_server
 from bot.responses import filled
 from tests.bot.e2e.conftest import DEFAULT_MODEL, DEFAULT_RASA_PYTHON, ROOT
-from tests.net import free_port, required_path
+from tests.net import free_port, port_is_free, required_path
 
 TOKEN = "scaled-test-token"  # noqa: S105 - a test value
 SENDER = "scaled-test-pseudonym"
 
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +31,7 @@ def replicas() -> Iterator[tuple[str, list[object]]]:
     rasa_python = required_path(ROOT, "RELAIS_RASA_PYTHON", DEFAULT_RASA_PYTHON, "run `make install`")
     redis_port, actions_port = free_port(), free_port()
     rasa_port = free_port()
-    while not _free(rasa_port + 1) or {rasa_port, rasa_port + 1} & {redis_port, actions_port}:
+    while not port_is_free(rasa_port + 1) or {rasa_port, rasa_port + 1} & {redis_port, actions_port}:
         rasa_port = free_port()
     try:
         redis_context = redis_server(redis_port)
