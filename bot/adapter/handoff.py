@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from actions.core.helplines import default_directory
 from bot.adapter.services import Services
+from bot.responses import load_buttons
 from bot.storage.db import transaction
 from bot.storage.handoffs import (
     aware,
@@ -29,7 +31,7 @@ from bot.storage.handoffs import (
     request_handoff,
 )
 from bot.storage.models import Conversation, Handoff, Outbox, SentMessage
-from bot.storage.repository import chat_of, record_event
+from bot.storage.repository import chat_of, country_of, record_event
 
 log = logging.getLogger("relais.handoff")
 KNOWN = {"situation": "none", "urgency": "low", "audience": "unknown"}
@@ -146,7 +148,7 @@ async def send_user(bot: Bot, svc: Services, pseudonym: str, chat_id: int, text:
         log.warning("sent_message_not_recorded error=%s", type(error).__name__)
 
 
-def remember_sent(session: Any, pseudonym: str, message_ids: list[int], now: datetime) -> None:
+def remember_sent(session: Session, pseudonym: str, message_ids: list[int], now: datetime) -> None:
     """Keep the ids of the bot's messages in a known conversation (for /oubli)."""
     if message_ids and session.get(Conversation, pseudonym) is not None:
         session.add_all(SentMessage(pseudonym=pseudonym, message_id=i, at=now) for i in message_ids)
@@ -154,8 +156,6 @@ def remember_sent(session: Any, pseudonym: str, message_ids: list[int], now: dat
 
 def user_keyboard(svc: Services, key: str) -> InlineKeyboardMarkup | None:
     """Buttons of an adapter response; their payloads ('handoff:keep'...) act only on the presser's chat."""
-    from bot.responses import load_buttons
-
     buttons = load_buttons().get(key)
     return keyboard(buttons) if buttons else None
 
@@ -174,13 +174,12 @@ async def request(
             handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
             if new:
                 record_event(session, "handoff_requested", pseudonym, ticket=handoff.ticket, urgency=handoff.urgency, trigger=trigger)
-            free = free_volunteers(session, list(svc.volunteers))
             if svc.settings.helpline_chat_id is None:
                 key = "utter_handoff_no_team"
                 handoff.status, handoff.closed_at, handoff.outcome = "cancelled", now, "no_team"
             elif not new:
                 key = "utter_handoff_already_claimed" if handoff.status == "claimed" else "utter_handoff_already_queued"
-            elif not svc.settings.helpline_hours.is_open(now) or free == 0:
+            elif not svc.settings.helpline_hours.is_open(now) or free_volunteers(session, list(svc.volunteers)) == 0:
                 key, handoff.nobody_told = "utter_handoff_nobody", True
             else:
                 key = "utter_handoff_queued"
@@ -257,13 +256,9 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             handoff.announced_at, handoff.nobody_told = now, True
             record_event(session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements)
             chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
-            country = handoff_country(session, handoff)
+            country = country_of(session, handoff.pseudonym, svc.settings.default_country)
         await repost_card(bot, svc, handoff, now)
         if tell_user and chat_id is not None:
             text = svc.render("utter_handoff_still_waiting", country, open_now=open_now(svc, country, now))
             await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, "utter_handoff_still_waiting"))
 
-
-def handoff_country(session: Any, handoff: Handoff) -> str:
-    conversation = session.get(Conversation, handoff.pseudonym)
-    return conversation.country if conversation else "FR"

@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -25,8 +25,8 @@ from bot.engine import BotMessage, EngineReply, EngineUnavailable
 from bot.responses import degraded_reply
 from bot.storage.db import transaction
 from bot.storage.handoffs import close, last_closed, open_handoff, queue_message
-from bot.storage.models import Conversation
 from bot.storage.repository import (
+    country_of,
     erase,
     first_delivery,
     recent_messages,
@@ -56,8 +56,7 @@ async def _country(svc: Services, pseudo: str) -> str:
     """The person's country (the default one if unknown, or if the database does not answer)."""
     try:
         with transaction(svc.sessions) as session:
-            conversation = session.get(Conversation, pseudo)
-            return conversation.country if conversation else svc.settings.default_country
+            return country_of(session, pseudo, svc.settings.default_country)
     except SQLAlchemyError:
         return svc.settings.default_country
 
@@ -252,19 +251,25 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(chat_id, svc.text("utter_adapter_forgotten"))
 
 
-async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep or cancel a request, or give feedback: acts only on the presser's own conversation."""
-    svc = services(context)
+async def _pressed(update: Update) -> tuple[CallbackQuery, int] | None:
+    """Acknowledge a button press: its query and chat id; None from outside a chat (inline mode): not ours."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    if update.effective_chat is None:  # a button outside a chat (inline mode): nothing of ours
+    return (query, update.effective_chat.id) if update.effective_chat is not None else None
+
+
+async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep or cancel a request, or give feedback: acts only on the presser's own conversation."""
+    svc = services(context)
+    pressed = await _pressed(update)
+    if pressed is None:
         return
-    chat_id = update.effective_chat.id
+    query, chat_id = pressed
     pseudo, now = svc.pseudonym_of(chat_id), svc.clock()
     choice = query.data or ""
     with transaction(svc.sessions) as session:
-        country = (session.get(Conversation, pseudo) or Conversation(country=svc.settings.default_country)).country
+        country = country_of(session, pseudo, svc.settings.default_country)
         handoff = open_handoff(session, pseudo)
         if choice == "handoff:keep" and handoff is not None:
             key = "utter_handoff_kept"
@@ -291,22 +296,21 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press: its payload goes to the engine; a forged or expired one gets a kind reply."""
     svc = services(context)
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    if update.effective_chat is None:  # a button outside a chat (inline mode): nothing of ours
+    pressed = await _pressed(update)
+    if pressed is None:
         return
-    pseudo = svc.pseudonym_of(update.effective_chat.id)
+    query, chat_id = pressed
+    pseudo = svc.pseudonym_of(chat_id)
     payload = svc.button_payload(pseudo, query.data or "")
     if payload is None:
-        await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_button_expired"))
+        await context.bot.send_message(chat_id, svc.text("utter_adapter_button_expired"))
         return
     if payload.startswith("country:"):
         code = payload.split(":", 1)[1]
         with transaction(svc.sessions) as session:
             touch_conversation(session, pseudo, code, datetime.now(UTC)).country = code
             record_event(session, "country_set", pseudo, country=code)
-        await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text("utter_adapter_country_set", code))
+        await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text("utter_adapter_country_set", code))
         return
     await converse(update, context, payload)
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
@@ -19,7 +19,6 @@ from telegram.ext import ContextTypes
 from bot.adapter.handoff import (
     card_text,
     deliver_pending,
-    handoff_country,
     keyboard,
     open_now,
     refresh_card,
@@ -44,7 +43,7 @@ from bot.storage.handoffs import (
     waiting,
 )
 from bot.storage.models import Handoff
-from bot.storage.repository import chat_of, first_delivery, record_event
+from bot.storage.repository import chat_of, country_of, first_delivery, record_event
 
 log = logging.getLogger("relais.volunteers")
 OUTCOMES = ("advice", "referred_3018", "platform_report", "police_report", "emergency", "other")
@@ -61,6 +60,14 @@ def button_parts(data: str | None, count: int) -> list[str] | None:
     """'claim:K7Q2' or 'outcome:K7Q2:advice' split in ``count`` non-empty parts; None if forged."""
     parts = (data or "").split(":", count - 1)
     return parts if len(parts) == count and all(parts) else None
+
+
+async def _button(query: CallbackQuery, svc: Services, count: int) -> list[str] | None:
+    """The parts of a volunteer button's data; forged or truncated data is refused (None)."""
+    parts = button_parts(query.data, count)
+    if parts is None:
+        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+    return parts
 
 
 def volunteers_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
@@ -93,7 +100,7 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, 
 async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff: Handoff, key: str) -> None:
     with transaction(svc.sessions) as session:
         chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
-        country = handoff_country(session, handoff)
+        country = country_of(session, handoff.pseudonym, svc.settings.default_country)
     if chat_id is not None:
         text = svc.render(key, country, open_now=open_now(svc, country, svc.clock()))
         await send_user(context.bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
@@ -174,9 +181,8 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     """'Prendre en charge': the first volunteer to press wins; the others are told it is taken."""
     query = update.callback_query
     assert query is not None
-    parts = button_parts(query.data, 2)
+    parts = await _button(query, svc, 2)
     if parts is None:
-        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     ticket, now = parts[1], svc.clock()
     with transaction(svc.sessions) as session:
@@ -263,9 +269,8 @@ async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc
     """The chosen volunteer receives the chat (only the current holder can transfer it)."""
     query = update.callback_query
     assert query is not None
-    parts = button_parts(query.data, 3)
-    if parts is None:  # forged or truncated data
-        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+    parts = await _button(query, svc, 3)
+    if parts is None:
         return
     _, ticket, number = parts
     target = next((v for v in svc.volunteers if str(svc.volunteer_number(v)) == number), None)
@@ -316,9 +321,8 @@ async def on_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Se
     """The outcome of a closed chat, chosen by the volunteer who closed it."""
     query = update.callback_query
     assert query is not None
-    parts = button_parts(query.data, 3)
-    if parts is None:  # forged or truncated data
-        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+    parts = await _button(query, svc, 3)
+    if parts is None:
         return
     _, ticket, outcome = parts
     with transaction(svc.sessions) as session:
@@ -350,9 +354,8 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     """Block the pseudonym of a chat the volunteer holds, with the reason audited; the chat closes."""
     query = update.callback_query
     assert query is not None
-    parts = button_parts(query.data, 3)
-    if parts is None:  # forged or truncated data
-        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+    parts = await _button(query, svc, 3)
+    if parts is None:
         return
     _, ticket, reason = parts
     now = svc.clock()
@@ -388,7 +391,7 @@ async def on_volunteer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             return
         handoff = focus_of(session, volunteer)
         if handoff is not None:
-            country = handoff_country(session, handoff)
+            country = country_of(session, handoff.pseudonym, svc.settings.default_country)
             text = svc.render("utter_handoff_from_volunteer", country, text=message.text[:MAX_RELAY_CHARS])
             queue_message(session, svc.cipher, handoff, to_volunteer=False, text=text)
             record_event(session, "relay_to_user", handoff.pseudonym, ticket=handoff.ticket)

@@ -29,6 +29,12 @@ def touch_conversation(session: Session, pseudonym: str, country: str, now: date
     return conversation
 
 
+def country_of(session: Session, pseudonym: str, default: str) -> str:
+    """The person's country, or ``default`` for someone we hold nothing about."""
+    conversation = session.get(Conversation, pseudonym)
+    return conversation.country if conversation else default
+
+
 def save_triage(session: Session, pseudonym: str, triage: Mapping[str, object]) -> None:
     """Keep the triage labels (never the text they were read from)."""
     conversation = session.get(Conversation, pseudonym)
