@@ -115,6 +115,8 @@ class TriageModel:
         x = self._features(examples)
         out: list[dict[str, dict[str, float]]] = [{} for _ in examples]
         for head, clf in self.heads.items():
+            if not clf.coef_.flags.f_contiguous:  # x @ coef_.T would copy the whole matrix on every call
+                clf.coef_ = np.asfortranarray(clf.coef_)  # same values, read in place
             probs = clf.predict_proba(x)
             for i, row in enumerate(probs):
                 out[i][head] = {str(label): float(p) for label, p in zip(clf.classes_, row, strict=False)}

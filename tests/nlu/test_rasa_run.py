@@ -24,3 +24,23 @@ def test_an_invalid_reply_is_refused_with_the_same_error() -> None:
     with pytest.raises(ValidationError) as compiled:
         _validate_action_result(ACTION, BAD)
     assert compiled.value.message == original.value.message and "Failed to validate Action server response" in compiled.value.message
+
+
+def test_event_types_resolve_to_the_same_classes_as_with_rasa() -> None:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+    from actions.nlu.rasa_run import patch
+
+    names = {cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)}
+    patch()
+    for _ in range(2):  # the second pass is answered from what the first remembered
+        for name in names:
+            assert Event.resolve_by_type(name).type_name == name
+    assert Event.resolve_by_type("user") is UserUttered and Event.resolve_by_type("slot") is SlotSet
+    assert Event.resolve_by_type("no_such_event", ActionExecuted) is ActionExecuted
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    event = Event.from_parameters({"event": "slot", "name": "step", "value": 2})
+    assert isinstance(event, SlotSet) and event.value == 2
