@@ -20,6 +20,7 @@ from actions.core.crisis import match_crisis
 from actions.core.normalize import as_message
 from actions.core.replies import CRISIS_REPLY
 from bot.adapter import handoff as relay
+from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
 from bot.responses import degraded_reply
@@ -81,8 +82,8 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     except SQLAlchemyError as error:
         # No database: nothing can be stored or relayed, but the person still gets an answer.
         log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
-        for line in degraded_reply(text, svc.settings.default_country)[1]:
-            await context.bot.send_message(chat.id, html.escape(line), parse_mode=ParseMode.HTML)
+        for message in bundle([BotMessage(line) for line in degraded_reply(text, svc.settings.default_country)[1]]):
+            await context.bot.send_message(chat.id, html.escape(message.text), parse_mode=ParseMode.HTML)
         return
     if relaying:
         if crisis:  # the volunteer is alerted, and the person still gets the contacts first
@@ -104,14 +105,14 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             handoff_request = {**triage, "trigger": "critical"}
     sent = [
         await context.bot.send_message(chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m))
-        for m in messages
+        for m in bundle(messages)  # as few Telegram messages as read well, contacts still first
     ]
     try:
         with transaction(svc.sessions) as session:  # one commit for the whole turn
             relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
             if triage:
                 save_triage(session, pseudo, triage)
-            record_event(session, "replies_out", pseudo, correlation=cid, count=len(messages))
+            record_event(session, "replies_out", pseudo, correlation=cid, count=len(sent))
     except SQLAlchemyError as error:
         log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
         return
