@@ -9,6 +9,11 @@ Rasa also reads every stored event back through ``Event.resolve_by_type``, which
 whole tree of ``Event`` subclasses (with ``inspect.isabstract`` on each) for every event of
 every tracker, on every turn: about 15 % of its CPU under load. The class found for a type
 name is remembered; names not found still take Rasa's own path (and its error).
+
+With Redis, ``RedisTrackerStore._merge_trackers`` compares every new event with every stored
+one (``as_dict`` each time), quadratic in the conversation's length: about 30 % of each
+replica's CPU in the scaled load test. The same comparison is made only between events of
+the same type and time, which is the same result in linear time.
 """
 
 from __future__ import annotations
@@ -52,24 +57,54 @@ def _resolve_by_type(type_name: str, default: Any = None) -> Any:
     """Event.resolve_by_type, remembering the class found for each type name."""
     found = _EVENT_CLASSES.get(type_name)
     if found is None:
-        found = _ORIGINAL_RESOLVE[0](type_name, default)  # Rasa's own answer, or its error
+        found = _ORIGINALS["resolve_by_type"](type_name, default)  # Rasa's own answer, or its error
         if found is not None and found is not default and getattr(found, "type_name", None) == type_name:
             _EVENT_CLASSES[type_name] = found
     return found
 
 
-_ORIGINAL_RESOLVE: list[Any] = []
+_ORIGINALS: dict[str, Any] = {}  # Rasa's own functions, kept when patch() replaces them
+
+
+def _merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
+    """RedisTrackerStore._merge_trackers (Rasa 3.6.21), with the as_dict comparison bucketed.
+
+    Two events whose ``as_dict`` are equal have the same ``event`` and ``timestamp``, so a new
+    event only needs comparing with stored events of that type and time.
+    """
+    if not prior_tracker.events:
+        return tracker
+    last_event_timestamp = prior_tracker.events[-1].timestamp
+    past_tracker = tracker.travel_back_in_time(target_time=last_event_timestamp)
+    if past_tracker.events == prior_tracker.events:
+        return tracker
+    merged = tracker.init_copy()
+    merged.update_with_events(list(prior_tracker.events), override_timestamp=False, domain=None)
+    known: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for event in merged.events:
+        as_dict = event.as_dict()
+        known.setdefault((as_dict.get("event"), as_dict.get("timestamp")), []).append(as_dict)
+    for new_event in tracker.events:
+        as_dict = new_event.as_dict()
+        same_kind = known.setdefault((as_dict.get("event"), as_dict.get("timestamp")), [])
+        if all(as_dict != existing for existing in same_kind):
+            merged.update(new_event)
+            same_kind.append(as_dict)
+    return merged
 
 
 def patch() -> None:
     import rasa.telemetry
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.tracker_store import RedisTrackerStore
     from rasa.shared.core.events import Event
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    if not _ORIGINAL_RESOLVE:
-        _ORIGINAL_RESOLVE.append(Event.resolve_by_type)
+    if not _ORIGINALS:
+        _ORIGINALS["resolve_by_type"] = Event.resolve_by_type
+        _ORIGINALS["merge_trackers"] = RedisTrackerStore._merge_trackers
         Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
+        RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)  # type: ignore[method-assign,assignment]
     # Rasa 3.6 sends uncaught exceptions to its own Sentry project on every start, whatever
     # RASA_TELEMETRY_ENABLED says; an exception message can quote what a person wrote.
     rasa.telemetry.initialize_error_reporting = lambda: None

@@ -44,3 +44,33 @@ def test_event_types_resolve_to_the_same_classes_as_with_rasa() -> None:
         Event.resolve_by_type("no_such_event")
     event = Event.from_parameters({"event": "slot", "name": "step", "value": 2})
     assert isinstance(event, SlotSet) and event.value == 2
+
+
+def test_redis_trackers_merge_to_the_same_events_as_with_rasa() -> None:
+    from rasa.core.tracker_store import RedisTrackerStore
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from actions.nlu.rasa_run import _ORIGINALS, _merge_trackers, patch
+
+    patch()
+    rasa_merge = _ORIGINALS["merge_trackers"]
+    assert RedisTrackerStore._merge_trackers is _merge_trackers and rasa_merge is not _merge_trackers
+
+    def tracker(events: list) -> DialogueStateTracker:  # type: ignore[type-arg]
+        t = DialogueStateTracker("someone", [])
+        for event in events:
+            t.update(event)
+        return t
+
+    stored = [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
+              UserUttered("a", timestamp=2.0), SlotSet("step", 1.0, timestamp=3.0), ActionExecuted("action_listen", timestamp=4.0)]
+    # The replica's copy lost the first events (another session) and added new ones, one of them twice.
+    current = [stored[2], SlotSet("step", 1.0, timestamp=3.0), UserUttered("b", timestamp=5.0),
+               SlotSet("step", 2.0, timestamp=6.0), SlotSet("step", 2.0, timestamp=6.0), SlotSet("step", 3.0, timestamp=4.0)]
+    expected = rasa_merge(tracker(stored), tracker(current))
+    merged = _merge_trackers(tracker(stored), tracker(current))
+    assert [e.as_dict() for e in merged.events] == [e.as_dict() for e in expected.events]
+    assert len(merged.events) == len(stored) + 3  # "b", step 2 once, step 3
+    same = tracker(stored)
+    assert _merge_trackers(tracker(stored), same) is same  # nothing new: Rasa's fast path, kept
