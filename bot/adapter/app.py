@@ -93,6 +93,7 @@ def build_application(settings: Settings) -> Application:
 
     async def post_shutdown(app: Application) -> None:
         await app.bot_data["services"].engine.aclose()
+        app.bot_data["services"].db_thread.shutdown(wait=True)  # the last transactions finish first
         app.bot_data["db"].dispose()
 
     app = (

@@ -8,8 +8,10 @@ import secrets
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,11 +20,13 @@ from bot.pseudonym import pseudonym
 from bot.responses import filled, render
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
+from bot.storage.db import transaction
 
 log = logging.getLogger("relais.adapter")
 MAX_BUTTONS = 5000  # payloads kept for buttons; the oldest expire first
 THROTTLE_MESSAGES = 8  # per pseudonym, within THROTTLE_WINDOW_S: more is spam, not a person typing
 THROTTLE_WINDOW_S = 10.0
+T = TypeVar("T")
 
 
 @dataclass
@@ -37,12 +41,24 @@ class Services:
     recent: dict[str, deque[float]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests replace it
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # One thread for the database: while PostgreSQL (or SQLite) answers, the event loop serves
+    # other chats; transactions still run one at a time, in the order they were asked for.
+    db_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-db"))
     # Volunteers by pseudonym → Telegram id, from the allowlist only (never stored).
     volunteers: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         key = self.settings.pseudonym_key
         self.volunteers = {pseudonym(key, "volunteer", raw): raw for raw in sorted(self.settings.helpline_volunteer_ids)}
+
+    async def in_db(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one transaction on the database thread (committed, or rolled back if it raises)."""
+
+        def run() -> T:
+            with transaction(self.sessions) as session:
+                return work(session)
+
+        return await asyncio.get_running_loop().run_in_executor(self.db_thread, run)
 
     def volunteer_pseudonym(self, user_id: int | None) -> str | None:
         """The volunteer's pseudonym if ``user_id`` is on the allowlist, else None."""

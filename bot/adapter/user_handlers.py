@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
@@ -56,8 +57,7 @@ def _keyboard(svc: Services, owner: str, message: BotMessage) -> InlineKeyboardM
 async def _country(svc: Services, pseudo: str) -> str:
     """The person's country (the default one if unknown, or if the database does not answer)."""
     try:
-        with transaction(svc.sessions) as session:
-            return country_of(session, pseudo, svc.settings.default_country)
+        return await svc.in_db(lambda session: country_of(session, pseudo, svc.settings.default_country))
     except SQLAlchemyError:
         return svc.settings.default_country
 
@@ -75,7 +75,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         log.warning("throttled pseudonym=%s cid=%s", pseudo, cid)
         return
     try:
-        relaying, country = _record_turn(svc, update.update_id, pseudo, chat.id, cid, text, crisis)
+        relaying, country = await svc.in_db(lambda session: _record_turn(session, svc, update.update_id, pseudo, chat.id, cid, text, crisis))
     except DuplicateUpdate:
         log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
         return
@@ -107,12 +107,14 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         await context.bot.send_message(chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m))
         for m in bundle(messages)  # as few Telegram messages as read well, contacts still first
     ]
+    def finish(session: Session) -> None:  # one commit for the whole turn
+        relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
+        if triage:
+            save_triage(session, pseudo, triage)
+        record_event(session, "replies_out", pseudo, correlation=cid, count=len(sent))
+
     try:
-        with transaction(svc.sessions) as session:  # one commit for the whole turn
-            relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
-            if triage:
-                save_triage(session, pseudo, triage)
-            record_event(session, "replies_out", pseudo, correlation=cid, count=len(sent))
+        await svc.in_db(finish)
     except SQLAlchemyError as error:
         log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
         return
@@ -138,31 +140,32 @@ class DuplicateUpdate(Exception):
     """Telegram delivered an update we already handled."""
 
 
-def _record_turn(svc: Services, update_id: int, pseudo: str, chat_id: int, cid: str, text: str, crisis: bool) -> tuple[bool, str]:
+def _record_turn(
+    session: Session, svc: Services, update_id: int, pseudo: str, chat_id: int, cid: str, text: str, crisis: bool
+) -> tuple[bool, str]:
     """Store the turn (update id, activity, chat); queue it for the volunteer if a relay is on.
 
     Returns (relaying, country). One transaction: the update id and the relayed text are
     written together, so the text is neither lost nor doubled.
     """
-    with transaction(svc.sessions) as session:
-        if not first_delivery(session, update_id):
-            raise DuplicateUpdate
-        conversation = touch_conversation(session, pseudo, svc.settings.default_country, datetime.now(UTC))
-        conversation.engine_forgotten = False
-        country = conversation.country
-        remember_chat(session, svc.cipher, pseudo, chat_id)
-        record_event(session, "message_in", pseudo, correlation=cid, update=update_id)
-        handoff = open_handoff(session, pseudo)
-        relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
-        if relaying:
-            # Same transaction as the update id: the relayed text is neither lost nor doubled.
-            assert handoff is not None
-            relayed = svc.render("utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS])
-            queue_message(session, svc.cipher, handoff, True, relayed)
-            if crisis:
-                queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
-            record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
-        return relaying, country
+    if not first_delivery(session, update_id):
+        raise DuplicateUpdate
+    conversation = touch_conversation(session, pseudo, svc.settings.default_country, datetime.now(UTC))
+    conversation.engine_forgotten = False
+    country = conversation.country
+    remember_chat(session, svc.cipher, pseudo, chat_id)
+    record_event(session, "message_in", pseudo, correlation=cid, update=update_id)
+    handoff = open_handoff(session, pseudo)
+    relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
+    if relaying:
+        # Same transaction as the update id: the relayed text is neither lost nor doubled.
+        assert handoff is not None
+        relayed = svc.render("utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS])
+        queue_message(session, svc.cipher, handoff, True, relayed)
+        if crisis:
+            queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
+        record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
+    return relaying, country
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
