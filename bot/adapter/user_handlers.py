@@ -75,7 +75,8 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         log.warning("throttled pseudonym=%s cid=%s", pseudo, cid)
         return
     try:
-        relaying, country = await svc.in_db(lambda session: _record_turn(session, svc, update.update_id, pseudo, chat.id, cid, text, crisis))
+        update_id = update.update_id
+        relaying, country = await svc.in_db(lambda session: _record_turn(session, svc, update_id, pseudo, chat.id, cid, text, crisis))
     except DuplicateUpdate:
         log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
         return
