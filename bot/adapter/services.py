@@ -52,12 +52,19 @@ class Services:
         self.volunteers = {pseudonym(key, "volunteer", raw): raw for raw in sorted(self.settings.helpline_volunteer_ids)}
 
     async def in_db(self, work: Callable[[Session], T]) -> T:
-        """``work(session)`` in one transaction on the database thread (committed, or rolled back if it raises)."""
+        """``work(session)`` in one transaction (committed, or rolled back if it raises).
+
+        A database over the network (PostgreSQL) is served by the database thread, so that the
+        loop answers other chats while it waits. SQLite answers from this process in well under
+        a millisecond: a thread hop would only add switches, so it runs here.
+        """
 
         def run() -> T:
             with transaction(self.sessions) as session:
                 return work(session)
 
+        if self.sessions.kw["bind"].dialect.name == "sqlite":
+            return run()
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, run)
 
     def volunteer_pseudonym(self, user_id: int | None) -> str | None:
