@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +22,6 @@ from telegram.ext import ContextTypes
 from actions.core.helplines import default_directory
 from bot.adapter.services import Services
 from bot.responses import load_buttons
-from bot.storage.db import transaction
 from bot.storage.handoffs import (
     aware,
     due_for_reannounce,
@@ -131,19 +131,25 @@ async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime,
 async def repost_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
     """The card moves to the bottom of the group: the old one says so, a new one is posted."""
     await refresh_card(bot, svc, handoff, now, moved=True)
-    card = await post_card(bot, svc, handoff, now)
-    with transaction(svc.sessions) as session:
-        stored = session.get(Handoff, handoff.id)
+    await _keep_card(svc, handoff.id, await post_card(bot, svc, handoff, now))
+
+
+async def _keep_card(svc: Services, handoff_id: int, card: int | None) -> None:
+    """Remember which message of the volunteers' group is this request's card."""
+
+    def keep(session: Session) -> None:
+        stored = session.get(Handoff, handoff_id)
         if stored is not None:
             stored.card_message_id = card
+
+    await svc.in_db(keep)
 
 
 async def send_user(bot: Bot, svc: Services, pseudonym: str, chat_id: int, text: str, **kwargs: Any) -> None:
     """Send to the person and keep the message id, so that /oubli can delete it later."""
     message = await bot.send_message(chat_id, text, **kwargs)
     try:
-        with transaction(svc.sessions) as session:
-            remember_sent(session, pseudonym, [message.message_id], svc.clock())
+        await svc.in_db(lambda session: remember_sent(session, pseudonym, [message.message_id], svc.clock()))
     except SQLAlchemyError as error:  # the reply went out; only its later deletion by /oubli is lost
         log.warning("sent_message_not_recorded error=%s", type(error).__name__)
 
@@ -167,28 +173,27 @@ async def request(
     now = svc.clock()
     if trigger == "critical" and svc.settings.helpline_chat_id is None:
         return  # no team to alert: the emergency contacts were the answer
-    with transaction(svc.sessions) as session:
+
+    def queue(session: Session) -> tuple[str, Handoff | None, bool]:
+        """The response key for the person, the request (None if blocked), and whether it is new."""
         if is_blocked(session, pseudonym):
-            key, handoff, new = "utter_handoff_blocked", None, False
-        else:
-            handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
-            if new:
-                record_event(session, "handoff_requested", pseudonym, ticket=handoff.ticket, urgency=handoff.urgency, trigger=trigger)
-            if svc.settings.helpline_chat_id is None:
-                key = "utter_handoff_no_team"
-                handoff.status, handoff.closed_at, handoff.outcome = "cancelled", now, "no_team"
-            elif not new:
-                key = "utter_handoff_already_claimed" if handoff.status == "claimed" else "utter_handoff_already_queued"
-            elif not svc.settings.helpline_hours.is_open(now) or free_volunteers(session, list(svc.volunteers)) == 0:
-                key, handoff.nobody_told = "utter_handoff_nobody", True
-            else:
-                key = "utter_handoff_queued"
+            return "utter_handoff_blocked", None, False
+        handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
+        if new:
+            record_event(session, "handoff_requested", pseudonym, ticket=handoff.ticket, urgency=handoff.urgency, trigger=trigger)
+        if svc.settings.helpline_chat_id is None:
+            handoff.status, handoff.closed_at, handoff.outcome = "cancelled", now, "no_team"
+            return "utter_handoff_no_team", handoff, new
+        if not new:
+            return ("utter_handoff_already_claimed" if handoff.status == "claimed" else "utter_handoff_already_queued"), handoff, new
+        if not svc.settings.helpline_hours.is_open(now) or free_volunteers(session, list(svc.volunteers)) == 0:
+            handoff.nobody_told = True
+            return "utter_handoff_nobody", handoff, new
+        return "utter_handoff_queued", handoff, new
+
+    key, handoff, new = await svc.in_db(queue)
     if new and handoff is not None and handoff.status == "queued":
-        card = await post_card(bot, svc, handoff, now)
-        with transaction(svc.sessions) as session:
-            stored = session.get(Handoff, handoff.id)
-            if stored is not None:
-                stored.card_message_id = card
+        await _keep_card(svc, handoff.id, await post_card(bot, svc, handoff, now))
     if not new and handoff is not None:
         await refresh_card(bot, svc, handoff, now)  # its urgency may have risen
     if trigger == "critical" and not new and handoff is not None:
@@ -205,17 +210,10 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
     """
     sent = 0
     async with svc.outbox_lock:
-        with transaction(svc.sessions) as session:
-            pending = [(o.id, o.handoff_id, o.to_volunteer, o.body_encrypted) for o in pending_messages(session)]
+        pending = await svc.in_db(lambda session: [(o.id, o.handoff_id, o.to_volunteer, o.body_encrypted)
+                                                   for o in pending_messages(session)])
         for outbox_id, handoff_id, to_volunteer, body in pending:
-            with transaction(svc.sessions) as session:
-                handoff = session.get(Handoff, handoff_id)
-                target = None
-                if handoff is not None and to_volunteer and handoff.volunteer:
-                    target = svc.volunteers.get(handoff.volunteer)
-                elif handoff is not None and not to_volunteer:
-                    target = chat_of(session, svc.cipher, handoff.pseudonym)
-                pseudonym = handoff.pseudonym if handoff else ""
+            target, pseudonym = await svc.in_db(partial(_recipient, svc=svc, handoff_id=handoff_id, to_volunteer=to_volunteer))
             if target is None:
                 log.warning("relay_undeliverable outbox=%s", outbox_id)
             else:
@@ -231,9 +229,23 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
                     log.warning("relay_retry_later outbox=%s error=%s", outbox_id, type(error).__name__)
                     break  # keep the order: the job tries again from this message
                 sent += 1
-            with transaction(svc.sessions) as session:
-                session.execute(Outbox.__table__.delete().where(Outbox.id == outbox_id))
+            await svc.in_db(partial(_delivered, outbox_id=outbox_id))
     return sent
+
+
+def _delivered(session: Session, outbox_id: int) -> None:
+    """A relayed message went out (or cannot): it leaves the outbox."""
+    session.execute(Outbox.__table__.delete().where(Outbox.id == outbox_id))
+
+
+def _recipient(session: Session, svc: Services, handoff_id: int, to_volunteer: bool) -> tuple[int | None, str]:
+    """Whom a relayed message goes to (a Telegram id, None if gone), and the person's pseudonym."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        return None, ""
+    if to_volunteer:
+        return (svc.volunteers.get(handoff.volunteer) if handoff.volunteer else None), handoff.pseudonym
+    return chat_of(session, svc.cipher, handoff.pseudonym), handoff.pseudonym
 
 
 async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -244,21 +256,27 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     now = svc.clock()
     if not svc.settings.helpline_hours.is_open(now):
         return  # out of hours nobody reads the group: the person was told who is open instead
-    with transaction(svc.sessions) as session:
-        due = [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)]
+    due = await svc.in_db(lambda session: [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)])
     for handoff_id in due:
-        with transaction(svc.sessions) as session:
-            handoff = session.get(Handoff, handoff_id)
-            if handoff is None or handoff.status != "queued":
-                continue
-            tell_user = not handoff.nobody_told
-            handoff.announcements += 1
-            handoff.announced_at, handoff.nobody_told = now, True
-            record_event(session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements)
-            chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
-            country = country_of(session, handoff.pseudonym, svc.settings.default_country)
+        announced = await svc.in_db(partial(_reannounce, svc=svc, handoff_id=handoff_id, now=now))
+        if announced is None:
+            continue
+        handoff, tell_user, chat_id, country = announced
         await repost_card(bot, svc, handoff, now)
         if tell_user and chat_id is not None:
             text = svc.render("utter_handoff_still_waiting", country, open_now=open_now(svc, country, now))
             await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, "utter_handoff_still_waiting"))
 
+
+
+def _reannounce(session: Session, svc: Services, handoff_id: int, now: datetime) -> tuple[Handoff, bool, int | None, str] | None:
+    """Count one more announcement of a still-queued request: it, whether to tell the person, their chat and country."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or handoff.status != "queued":
+        return None
+    tell_user = not handoff.nobody_told
+    handoff.announcements += 1
+    handoff.announced_at, handoff.nobody_told = now, True
+    record_event(session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements)
+    country = country_of(session, handoff.pseudonym, svc.settings.default_country)
+    return handoff, tell_user, chat_of(session, svc.cipher, handoff.pseudonym), country

@@ -41,8 +41,10 @@ class Services:
     recent: dict[str, deque[float]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests replace it
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # One thread for the database: while PostgreSQL (or SQLite) answers, the event loop serves
-    # other chats; transactions still run one at a time, in the order they were asked for.
+    # One thread for PostgreSQL (in_db): while it answers, the event loop serves other chats, and
+    # the thread runs transactions one at a time, in the order they were asked for. The paths of
+    # every message use it (a turn, the relay, the hand-off queue); rare commands (volunteers',
+    # /oubli, the country) keep their short transactions on the loop, as two processes would.
     db_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-db"))
     # Volunteers by pseudonym → Telegram id, from the allowlist only (never stored).
     volunteers: dict[str, int] = field(init=False)

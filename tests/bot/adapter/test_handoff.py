@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, make_url, select, text
 from telegram.ext import Application
 
 from bot.adapter.app import build_application
@@ -28,6 +29,7 @@ from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram
 from tests.bot.fake_telegram import running as telegram_running
 from tests.net import sqlite_bytes
+from tests.pg import postgres_server
 
 GROUP = -1009876
 ALICE = {"id": 5550001, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
@@ -98,7 +100,7 @@ class World:
         return cards[-1].split("#", 1)[1][:4]
 
     def handoffs(self) -> list[Handoff]:
-        engine = make_engine(f"sqlite:///{self.db}")
+        engine = make_engine(self.settings.database_url)
         with session_factory(engine)() as session:
             rows = list(session.scalars(select(Handoff).order_by(Handoff.id)))
         engine.dispose()
@@ -126,9 +128,32 @@ def settings_for(telegram: FakeTelegram, engine: FakeEngine, tmp_path: Path, **e
     return dataclasses.replace(Settings.from_env(values, tmp_path / "var"), queue_check_s=0.2)
 
 
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for this module's PostgreSQL runs (started on first use)."""
+    with postgres_server() as url:
+        yield url
+
+
+def fresh_postgres_database(server_url: str) -> str:
+    """An empty database of its own on the module's cluster."""
+    name = f"h_{uuid.uuid4().hex}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")  # CREATE DATABASE refuses a transaction
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+# The same scenarios on PostgreSQL, where the adapter's transactions run on its database thread.
+ON_BOTH = pytest.mark.parametrize("world", [{}, {"DATABASE_URL": "postgresql"}], indirect=True, ids=["sqlite", "postgresql"])
+
+
 @pytest.fixture()
 async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
-    env = getattr(request, "param", {})
+    env = dict(getattr(request, "param", {}))
+    if env.get("DATABASE_URL") == "postgresql":  # asked for here: the SQLite runs need no server
+        env["DATABASE_URL"] = fresh_postgres_database(request.getfixturevalue("postgres_url"))
     engine_spec = FakeEngine(reply=[{"text": "Je t'écoute."}], script=SCRIPT)
     with telegram_running(FakeTelegram()) as telegram, engine_running(engine_spec) as engine:
         w = World(telegram, engine, settings_for(telegram, engine, tmp_path, **env), tmp_path / "relais.db")
@@ -154,6 +179,7 @@ async def claimed_by_claire(w: World, user: dict[str, Any] = ALICE) -> str:
     return ticket
 
 
+@ON_BOTH
 async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
@@ -200,6 +226,7 @@ async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) ->
     assert any(t.startswith("🆘") for t in w.to(GROUP))
 
 
+@ON_BOTH
 async def test_two_volunteers_racing_for_one_card_one_wins(world: World) -> None:
     w = world
     w.says(ALICE, "je veux parler à quelqu'un")
@@ -248,6 +275,7 @@ async def test_a_transfer_to_a_colleague_who_paused_is_refused(world: World) -> 
     assert w.handoffs()[0].volunteer is not None and not any(f"te passe #{ticket}" in t for t in w.to(DAVID))
 
 
+@ON_BOTH
 async def test_release_then_another_volunteer_claims(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
@@ -311,6 +339,7 @@ async def test_nobody_claims_in_time_the_request_is_reannounced_and_the_user_tol
             await stop(app)
 
 
+@ON_BOTH
 async def test_a_restart_mid_handoff_resumes_the_relay(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
@@ -321,6 +350,7 @@ async def test_a_restart_mid_handoff_resumes_the_relay(world: World) -> None:
     await w.until(ALICE, "💬 Oui, toujours là.")
 
 
+@ON_BOTH
 async def test_a_message_pending_at_a_crash_is_delivered_once_after_restart(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
@@ -335,6 +365,7 @@ async def test_a_message_pending_at_a_crash_is_delivered_once_after_restart(worl
     assert sum("avant la panne" in t for t in w.to(CLAIRE)) == 1
 
 
+@ON_BOTH
 async def test_a_redelivered_update_is_relayed_exactly_once(world: World) -> None:
     w = world
     ticket = await claimed_by_claire(w)
