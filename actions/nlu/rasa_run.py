@@ -14,6 +14,13 @@ With Redis, ``RedisTrackerStore._merge_trackers`` compares every new event with 
 one (``as_dict`` each time), quadratic in the conversation's length: about 30 % of each
 replica's CPU in the scaled load test. The same comparison is made only between events of
 the same type and time, which is the same result in linear time.
+
+Rasa sends the action server the whole tracker, every event of the conversation, on every
+action call: encoding it grows with the conversation (about 6 % of Rasa's CPU after two
+minutes of load, plus the action server's decoding). Relais's actions read the slots and
+the latest message, never the event history (actions/, docs/performance.md), so the call
+carries the events of the current turn only, from the latest user message on; the rest of
+the state (slots, latest message, latest action, active loop) is Rasa's own.
 """
 
 from __future__ import annotations
@@ -66,6 +73,25 @@ def _resolve_by_type(type_name: str, default: Any = None) -> Any:
 _ORIGINALS: dict[str, Any] = {}  # Rasa's own functions, kept when patch() replaces them
 
 
+def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+    """RemoteAction._action_call_format (Rasa 3.6.21), with the events of the current turn only."""
+    import rasa
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import EventVerbosity
+
+    state = tracker.current_state(EventVerbosity.NONE)
+    turn: list[Any] = []
+    for event in reversed(tracker.events):  # back to the latest user message, included
+        turn.append(event)
+        if isinstance(event, UserUttered):
+            break
+    state["events"] = [event.as_dict() for event in reversed(turn)]
+    result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+        result["domain"] = domain.as_dict()
+    return result
+
+
 def _merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
     """RedisTrackerStore._merge_trackers (Rasa 3.6.21), with the as_dict comparison bucketed.
 
@@ -103,6 +129,8 @@ def patch() -> None:
     if not _ORIGINALS:
         _ORIGINALS["resolve_by_type"] = Event.resolve_by_type
         _ORIGINALS["merge_trackers"] = RedisTrackerStore._merge_trackers
+        _ORIGINALS["action_call_format"] = RemoteAction._action_call_format
+        RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
         Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
         RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)  # type: ignore[method-assign,assignment]
     # Rasa 3.6 sends uncaught exceptions to its own Sentry project on every start, whatever

@@ -74,3 +74,25 @@ def test_redis_trackers_merge_to_the_same_events_as_with_rasa() -> None:
     assert len(merged.events) == len(stored) + 3  # "b", step 2 once, step 3
     same = tracker(stored)
     assert _merge_trackers(tracker(stored), same) is same  # nothing new: Rasa's fast path, kept
+
+
+def test_the_action_server_gets_rasas_state_with_the_current_turns_events() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from actions.nlu.rasa_run import _ORIGINALS, patch
+
+    patch()
+    tracker = DialogueStateTracker("someone", [])
+    for event in [ActionExecuted("action_listen"), UserUttered("avant", {"name": "greet"}), SlotSet("step", 1.0),
+                  BotUttered("bonjour"), ActionExecuted("action_listen"), UserUttered("il me menace", {"name": "sextortion"}),
+                  SlotSet("situation", "sextortion")]:
+        tracker.update(event)
+    action = RemoteAction("action_triage_message", None)
+    domain = Domain.empty()
+    ours, rasas = action._action_call_format(tracker, domain), _ORIGINALS["action_call_format"](action, tracker, domain)
+    turn = rasas["tracker"].pop("events")[-2:]
+    assert [e["event"] for e in turn] == ["user", "slot"] and turn[0]["text"] == "il me menace"
+    assert ours["tracker"].pop("events") == turn  # from the latest user message on
+    assert ours == rasas  # everything else is Rasa's own: slots, latest message, latest action, domain
