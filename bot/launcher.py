@@ -45,6 +45,8 @@ def _endpoints(actions_port: int, redis: str | None = None) -> Path:
             f"  record_exp: {TRACKER_EXPIRY_S}\n  key_prefix: relais\n"
             f"lock_store:\n  type: redis\n  url: {host}\n  port: {port}\n  db: 1\n  key_prefix: relais\n"
         )
+    else:  # one process: trackers kept as objects, not re-encoded every turn (actions/nlu/tracker_store.py)
+        text += "tracker_store:\n  type: actions.nlu.tracker_store.LiveTrackerStore\n"
     path.write_text(text)
     return path
 
