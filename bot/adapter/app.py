@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -18,7 +20,7 @@ from telegram.ext import (
 
 from bot.adapter import user_handlers as user
 from bot.adapter import volunteer_handlers as vol
-from bot.adapter.handoff import queue_job
+from bot.adapter.handoff import card_worker, queue_job
 from bot.adapter.services import Services
 from bot.adapter.transport import RetryingRequest
 from bot.engine import EngineUnavailable, RasaClient
@@ -85,6 +87,7 @@ def build_application(settings: Settings) -> Application:
             sessions=session_factory(engine),
             cipher=ChatCipher(settings.pseudonym_key),
         )
+        app.bot_data["card_worker"] = asyncio.get_running_loop().create_task(card_worker(app.bot, app.bot_data["services"]))
         if app.job_queue is not None:
             app.job_queue.run_repeating(purge_job, interval=PURGE_EVERY_S, first=5)
             app.job_queue.run_repeating(forget_job, interval=FORGET_EVERY_S, first=30)
@@ -92,6 +95,9 @@ def build_application(settings: Settings) -> Application:
             app.job_queue.run_repeating(queue_job, interval=settings.queue_check_s, first=0.5)
 
     async def post_shutdown(app: Application) -> None:
+        app.bot_data["card_worker"].cancel()  # cards still waiting are posted by queue_job after a restart
+        with contextlib.suppress(asyncio.CancelledError):
+            await app.bot_data["card_worker"]
         await app.bot_data["services"].engine.aclose()
         app.bot_data["services"].db_thread.shutdown(wait=True)  # the last transactions finish first
         app.bot_data["db"].dispose()

@@ -29,6 +29,7 @@ from bot.storage.handoffs import (
     is_blocked,
     pending_messages,
     request_handoff,
+    without_card,
 )
 from bot.storage.models import Conversation, Handoff, Outbox, SentMessage
 from bot.storage.repository import chat_of, country_of, record_event
@@ -113,10 +114,50 @@ async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) ->
     return message.message_id
 
 
-async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, moved: bool = False) -> None:
-    """Edit the card in place (claimed by whom, closed...); a failed edit is only logged."""
-    if svc.settings.helpline_chat_id is None or handoff.card_message_id is None:
+# ---- Cards. Telegram lets a bot post about 20 messages a minute in a group (PTB's rate limiter
+# waits for it). Posts and edits of cards therefore wait in one background worker, in order,
+# never in the handler of an update: a burst of requests must hold neither the person's answer
+# nor PTB's pool of concurrent updates (under load, 200 waiting handlers stalled every chat).
+
+
+async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
+    """Have the card edited in place (claimed by whom, closed...) by the card worker."""
+    svc.card("edit", handoff.id)
+
+
+async def repost_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
+    """Have the card moved to the bottom of the group: the old one says so, a new one is posted."""
+    svc.card("repost", handoff.id)
+
+
+async def card_worker(bot: Bot, svc: Services) -> None:
+    """Post, edit and re-post cards one at a time, from the request as stored when its turn comes."""
+    while True:
+        kind, handoff_id = await svc.card_ops.get()
+        svc.card_pending.discard((kind, handoff_id))
+        try:
+            await _card_operation(bot, svc, kind, handoff_id)
+        except (TelegramError, SQLAlchemyError) as error:  # a card is a courtesy: /file lists the queue
+            log.warning("card_failed op=%s handoff=%s error=%s", kind, handoff_id, type(error).__name__)
+        except Exception as error:  # noqa: BLE001 - the worker must outlive any one card
+            log.error("card_error op=%s handoff=%s error=%s", kind, handoff_id, type(error).__name__)
+
+
+async def _card_operation(bot: Bot, svc: Services, kind: str, handoff_id: int) -> None:
+    handoff = await svc.in_db(lambda session: session.get(Handoff, handoff_id))
+    if handoff is None or svc.settings.helpline_chat_id is None:
         return
+    now = svc.clock()
+    moving = kind == "repost" and handoff.status == "queued"  # claimed meanwhile: an edit says so
+    if handoff.card_message_id is not None and kind in ("edit", "repost"):
+        await _edit_card(bot, svc, handoff, now, moved=moving)
+    if handoff.status == "queued" and (moving or (kind == "post" and handoff.card_message_id is None)):
+        await _keep_card(svc, handoff.id, await post_card(bot, svc, handoff, now))
+
+
+async def _edit_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, moved: bool) -> None:
+    """Edit the card in place; a failed edit is only logged."""
+    assert svc.settings.helpline_chat_id is not None and handoff.card_message_id is not None
     text = card_text(svc, handoff, now)
     if moved:
         text = text.split("\n", 1)[0].rsplit("—", 1)[0] + "— " + svc.render("utter_volunteer_status_moved")
@@ -126,12 +167,6 @@ async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime,
         )
     except BadRequest as error:  # e.g. "message is not modified", or deleted by a coordinator
         log.info("card_not_edited ticket=%s error=%s", handoff.ticket, type(error).__name__)
-
-
-async def repost_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
-    """The card moves to the bottom of the group: the old one says so, a new one is posted."""
-    await refresh_card(bot, svc, handoff, now, moved=True)
-    await _keep_card(svc, handoff.id, await post_card(bot, svc, handoff, now))
 
 
 async def _keep_card(svc: Services, handoff_id: int, card: int | None) -> None:
@@ -193,7 +228,7 @@ async def request(
 
     key, handoff, new = await svc.in_db(queue)
     if new and handoff is not None and handoff.status == "queued":
-        await _keep_card(svc, handoff.id, await post_card(bot, svc, handoff, now))
+        svc.card("post", handoff.id)  # the person is told now; the card follows (group limit)
     if not new and handoff is not None:
         await refresh_card(bot, svc, handoff, now)  # its urgency may have risen
     if trigger == "critical" and not new and handoff is not None:
@@ -256,6 +291,8 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     now = svc.clock()
     if not svc.settings.helpline_hours.is_open(now):
         return  # out of hours nobody reads the group: the person was told who is open instead
+    for handoff_id in await svc.in_db(lambda session: [h.id for h in without_card(session)]):
+        svc.card("post", handoff_id)  # e.g. a request whose card was still waiting when the bot stopped
     due = await svc.in_db(lambda session: [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)])
     for handoff_id in due:
         announced = await svc.in_db(partial(_reannounce, svc=svc, handoff_id=handoff_id, now=now))

@@ -46,6 +46,9 @@ class Services:
     # every message use it (a turn, the relay, the hand-off queue); rare commands (volunteers',
     # /oubli, the country) keep their short transactions on the loop, as two processes would.
     db_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-db"))
+    # Cards waiting for the card worker (handoff.py): (operation, hand-off id), each once.
+    card_ops: asyncio.Queue[tuple[str, int]] = field(default_factory=asyncio.Queue)
+    card_pending: set[tuple[str, int]] = field(default_factory=set)
     # Volunteers by pseudonym → Telegram id, from the allowlist only (never stored).
     volunteers: dict[str, int] = field(init=False)
 
@@ -68,6 +71,12 @@ class Services:
         if self.sessions.kw["bind"].dialect.name == "sqlite":
             return run()
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, run)
+
+    def card(self, operation: str, handoff_id: int) -> None:
+        """Ask the card worker to "post", "edit" or "repost" a request's card (not twice while waiting)."""
+        if (operation, handoff_id) not in self.card_pending:
+            self.card_pending.add((operation, handoff_id))
+            self.card_ops.put_nowait((operation, handoff_id))
 
     def volunteer_pseudonym(self, user_id: int | None) -> str | None:
         """The volunteer's pseudonym if ``user_id`` is on the allowlist, else None."""

@@ -89,6 +89,12 @@ def waiting(session: Session) -> Sequence[Handoff]:
     return session.scalars(query).all()
 
 
+def without_card(session: Session) -> Sequence[Handoff]:
+    """Queued requests whose card was never posted in the volunteers' group, most urgent first."""
+    query = select(Handoff).where(Handoff.status == "queued", Handoff.card_message_id.is_(None))
+    return session.scalars(query.order_by(Handoff.urgency_rank, Handoff.requested_at)).all()
+
+
 def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:
     query = select(Handoff).where(Handoff.status == "claimed", Handoff.volunteer == volunteer).order_by(Handoff.claimed_at)
     return session.scalars(query).all()

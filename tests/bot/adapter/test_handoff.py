@@ -211,6 +211,33 @@ async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World)
     print("--- the volunteers' group ---\n" + "\n".join(w.to(GROUP)))
 
 
+async def test_a_burst_of_requests_is_answered_at_once_while_cards_wait_for_the_group_limit(world: World) -> None:
+    # Telegram lets a bot post about 20 messages a minute in a group: 24 requests at once exceed it.
+    people = [{"id": 5560000 + n, "first_name": f"P{n}"} for n in range(24)]
+    for person in people:
+        world.says(person, "je veux parler à quelqu'un")
+    for person in people:  # each person is told at once: nobody waits for the group's budget
+        await world.until(person, "Ta demande est dans la file", timeout_s=5)
+    assert len([t for t in world.to(GROUP) if "Demande #" in t]) < len(people)  # the cards wait their turn
+    world.says(BOB, "salut")  # and the bot keeps answering everyone else meanwhile
+    await world.until(BOB, "écoute", timeout_s=3)
+    await world.until(GROUP, f"Demande #{world.handoffs()[-1].ticket}", timeout_s=30)  # the last card comes too
+
+
+async def test_a_card_still_waiting_when_the_bot_stopped_is_posted_after_the_restart(world: World) -> None:
+    w = world
+    w.says(ALICE, "je veux parler à quelqu'un")
+    await w.until(GROUP, "Demande #")
+    assert w.app is not None
+    with w.app.bot_data["services"].sessions() as session, session.begin():
+        session.scalars(select(Handoff)).one().card_message_id = None  # as if the card had not gone out yet
+    await w.restart()
+    deadline = time.monotonic() + 5
+    while len([t for t in w.to(GROUP) if "Demande #" in t]) < 2 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert len([t for t in w.to(GROUP) if "Demande #" in t]) == 2 and w.handoffs()[0].card_message_id is not None
+
+
 async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) -> None:
     w = world
     w.says(BOB, "il me harcèle")
