@@ -29,6 +29,7 @@ from bot.storage.handoffs import (
     is_blocked,
     pending_messages,
     request_handoff,
+    take_card,
     without_card,
 )
 from bot.storage.models import Conversation, Handoff, Outbox, SentMessage
@@ -149,15 +150,15 @@ async def _card_operation(bot: Bot, svc: Services, kind: str, handoff_id: int) -
         return
     now = svc.clock()
     moving = kind == "repost" and handoff.status == "queued"  # claimed meanwhile: an edit says so
-    if handoff.card_message_id is not None and kind in ("edit", "repost"):
+    if handoff.card_message_id and kind in ("edit", "repost"):  # 0: being posted, nothing to edit yet
         await _edit_card(bot, svc, handoff, now, moved=moving)
-    if handoff.status == "queued" and (moving or (kind == "post" and handoff.card_message_id is None)):
+    if moving or (kind == "post" and await svc.in_db(partial(take_card, handoff_id=handoff.id))):
         await _keep_card(svc, handoff.id, await post_card(bot, svc, handoff, now))
 
 
 async def _edit_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, moved: bool) -> None:
     """Edit the card in place; a failed edit is only logged."""
-    assert svc.settings.helpline_chat_id is not None and handoff.card_message_id is not None
+    assert svc.settings.helpline_chat_id is not None and handoff.card_message_id
     text = card_text(svc, handoff, now)
     if moved:
         text = text.split("\n", 1)[0].rsplit("—", 1)[0] + "— " + svc.render("utter_volunteer_status_moved")

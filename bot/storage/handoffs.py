@@ -95,6 +95,15 @@ def without_card(session: Session) -> Sequence[Handoff]:
     return session.scalars(query.order_by(Handoff.urgency_rank, Handoff.requested_at)).all()
 
 
+def take_card(session: Session, handoff_id: int) -> bool:
+    """True for the one process that is to post this queued request's first card (several bots may run).
+
+    The card id is set to 0, "being posted", in the same statement that checks it is unset.
+    """
+    taken = update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "queued", Handoff.card_message_id.is_(None))
+    return session.execute(taken.values(card_message_id=0)).rowcount == 1  # type: ignore[attr-defined]
+
+
 def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:
     query = select(Handoff).where(Handoff.status == "claimed", Handoff.volunteer == volunteer).order_by(Handoff.claimed_at)
     return session.scalars(query).all()

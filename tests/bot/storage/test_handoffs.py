@@ -19,8 +19,10 @@ from bot.storage.handoffs import (
     pending_messages,
     queue_message,
     request_handoff,
+    take_card,
     volunteer_of,
     waiting,
+    without_card,
 )
 from bot.storage.models import Handoff, Outbox
 from bot.storage.repository import erase, purge, touch_conversation
@@ -138,3 +140,17 @@ def test_a_block_outlives_oubli_but_not_the_retention(database: Database) -> Non
         purge(session, NOW + timedelta(days=91), retention_days=30)
     with transaction(factory) as session:
         assert not is_blocked(session, "p1")
+
+
+def test_one_process_only_takes_a_requests_first_card(database: Database) -> None:
+    _, factory = database
+    ask(factory, "p1", "high", NOW)
+    ask(factory, "p2", "critical", NOW + timedelta(seconds=1))
+    with transaction(factory) as session:
+        assert [h.pseudonym for h in without_card(session)] == ["p2", "p1"]  # most urgent first
+        first = session.scalars(select(Handoff).where(Handoff.pseudonym == "p1")).one().id
+    with transaction(factory) as session:
+        assert take_card(session, first)
+    with transaction(factory) as session:
+        assert not take_card(session, first)  # another bot process, or the restart check: already being posted
+        assert [h.pseudonym for h in without_card(session)] == ["p2"]
