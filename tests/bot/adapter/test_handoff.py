@@ -92,6 +92,13 @@ class World:
             await asyncio.sleep(0.05)
         raise AssertionError(f"no message with {words!r} to {who}: {self.to(who)}")
 
+    async def count(self, who: dict[str, Any] | int, words: str, at_least: int, timeout_s: float = 10) -> int:
+        """Wait until ``at_least`` messages to ``who`` contain ``words`` (cards come from a background worker); their number."""
+        deadline = time.monotonic() + timeout_s
+        while len([t for t in self.to(who) if words in t]) < at_least and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return len([t for t in self.to(who) if words in t])
+
     def alerts(self) -> list[str]:
         return [p.get("text", "") for p in self.telegram.sent("answerCallbackQuery")]
 
@@ -232,10 +239,7 @@ async def test_a_card_still_waiting_when_the_bot_stopped_is_posted_after_the_res
     with w.app.bot_data["services"].sessions() as session, session.begin():
         session.scalars(select(Handoff)).one().card_message_id = None  # as if the card had not gone out yet
     await w.restart()
-    deadline = time.monotonic() + 5
-    while len([t for t in w.to(GROUP) if "Demande #" in t]) < 2 and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert len([t for t in w.to(GROUP) if "Demande #" in t]) == 2 and w.handoffs()[0].card_message_id is not None
+    assert await w.count(GROUP, "Demande #", 2) == 2 and w.handoffs()[0].card_message_id is not None
 
 
 async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) -> None:
@@ -250,7 +254,7 @@ async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) ->
     queue = await w.until(CLAIRE, "File d'attente (2)")
     lines = [line for line in queue.splitlines()[1:] if line]
     assert "critique" in lines[0] and "harcèlement" in lines[1]
-    assert any(t.startswith("🆘") for t in w.to(GROUP))
+    assert (await w.until(GROUP, "🆘")).startswith("🆘")  # the critical card (cards come from a background worker)
 
 
 @ON_BOTH
@@ -309,7 +313,7 @@ async def test_release_then_another_volunteer_claims(world: World) -> None:
     cards_before = len([t for t in w.to(GROUP) if f"#{ticket}" in t])
     w.says(CLAIRE, "/relacher")
     await w.until(CLAIRE, f"#{ticket} est remise dans la file")
-    assert len([t for t in w.to(GROUP) if f"#{ticket}" in t]) == cards_before + 1  # a new card at the bottom
+    assert await w.count(GROUP, f"#{ticket}", cards_before + 1) == cards_before + 1  # a new card at the bottom
     await w.until(ALICE, "un·e autre bénévole va te répondre")
     w.presses(DAVID, f"claim:{ticket}", in_group=True)
     await w.until(DAVID, f"Tu as pris #{ticket}")
