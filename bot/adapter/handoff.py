@@ -119,16 +119,7 @@ async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) ->
 # waits for it). Posts and edits of cards therefore wait in one background worker, in order,
 # never in the handler of an update: a burst of requests must hold neither the person's answer
 # nor PTB's pool of concurrent updates (under load, 200 waiting handlers stalled every chat).
-
-
-async def refresh_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
-    """Have the card edited in place (claimed by whom, closed...) by the card worker."""
-    svc.card("edit", handoff.id)
-
-
-async def repost_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
-    """Have the card moved to the bottom of the group: the old one says so, a new one is posted."""
-    svc.card("repost", handoff.id)
+# Handlers ask for a card with svc.card("post" | "edit" | "repost", handoff id).
 
 
 async def card_worker(bot: Bot, svc: Services) -> None:
@@ -231,7 +222,7 @@ async def request(
     if new and handoff is not None and handoff.status == "queued":
         svc.card("post", handoff.id)  # the person is told now; the card follows (group limit)
     if not new and handoff is not None:
-        await refresh_card(bot, svc, handoff, now)  # its urgency may have risen
+        svc.card("edit", handoff.id)  # its urgency may have risen
     if trigger == "critical" and not new and handoff is not None:
         return  # a second crisis message while waiting: the contacts were sent, no need to repeat
     text = svc.render(key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe())
@@ -300,7 +291,7 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         if announced is None:
             continue
         handoff, tell_user, chat_id, country = announced
-        await repost_card(bot, svc, handoff, now)
+        svc.card("repost", handoff.id)
         if tell_user and chat_id is not None:
             text = svc.render("utter_handoff_still_waiting", country, open_now=open_now(svc, country, now))
             await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, "utter_handoff_still_waiting"))

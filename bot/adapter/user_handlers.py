@@ -108,6 +108,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         await context.bot.send_message(chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m))
         for m in bundle(messages)  # as few Telegram messages as read well, contacts still first
     ]
+
     def finish(session: Session) -> None:  # one commit for the whole turn
         relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
         if triage:
@@ -238,7 +239,7 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             close(session, handoff, now, status="cancelled")
         message_ids = recent_messages(session, pseudo, now)
     if handoff is not None:
-        await relay.refresh_card(context.bot, svc, handoff, now)
+        svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left")
     for start in range(0, len(message_ids), 100):  # Telegram deletes up to 100 at once, within 48 h
         try:
@@ -293,7 +294,7 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         else:
             key = "utter_adapter_button_expired"
     if choice == "handoff:cancel" and handoff is not None:
-        await relay.refresh_card(context.bot, svc, handoff, now)
+        svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
     await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(key, country))
 

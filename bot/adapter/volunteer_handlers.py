@@ -21,8 +21,6 @@ from bot.adapter.handoff import (
     deliver_pending,
     keyboard,
     open_now,
-    refresh_card,
-    repost_card,
     send_user,
     user_keyboard,
     waiting_time,
@@ -210,7 +208,7 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         await query.answer(svc.render("utter_volunteer_start_private"), show_alert=True)
         return
     await query.answer()
-    await refresh_card(context.bot, svc, handoff, now)
+    svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_claimed")
 
 
@@ -240,7 +238,7 @@ async def on_relacher(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: S
         return
     now = svc.clock()
     handoff = _settle(svc, handoff, volunteer, "handoff_released", lambda session, stored: release(session, stored, now))
-    await repost_card(context.bot, svc, handoff, now)
+    svc.card("repost", handoff.id)
     await _reply(update, context, svc.render("utter_volunteer_released", ticket=handoff.ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_released")
 
@@ -298,7 +296,7 @@ async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc
         handoff = stored
     await query.answer()
     await _reply(update, context, svc.render("utter_volunteer_transferred_from", ticket=ticket, number=number))
-    await refresh_card(context.bot, svc, handoff, now)
+    svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_transferred")
 
 
@@ -310,7 +308,7 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
         return
     now = svc.clock()
     handoff = _settle(svc, handoff, volunteer, "handoff_closed", lambda session, stored: close(session, stored, now))
-    await refresh_card(context.bot, svc, handoff, now)
+    svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
     choices = [(svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}") for o in OUTCOMES]
     await _reply(update, context, svc.render("utter_volunteer_outcome_question", ticket=handoff.ticket), keyboard(choices))
@@ -372,7 +370,7 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     await query.answer()
-    await refresh_card(context.bot, svc, handoff, now)
+    svc.card("edit", handoff.id)
     await _reply(update, context, svc.render("utter_volunteer_blocked", ticket=ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_blocked")
 
