@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.storage.cipher import ChatCipher
@@ -75,15 +74,7 @@ def first_delivery(session: Session, update_id: int) -> bool:
     One ``INSERT … ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL): a single round trip, and
     a concurrent re-delivery waits for the first one's transaction instead of failing.
     """
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(dialect)
-    if insert is None:  # another database: a savepoint around a plain insert
-        try:
-            with session.begin_nested():
-                session.add(ProcessedUpdate(update_id=update_id))
-        except IntegrityError:
-            return False
-        return True
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert  # the two we run on
     statement = insert(ProcessedUpdate).values(update_id=update_id).on_conflict_do_nothing(index_elements=["update_id"])
     return session.execute(statement.returning(ProcessedUpdate.update_id)).first() is not None  # a row only if inserted
 
