@@ -30,6 +30,15 @@ def heldout() -> list[dict[str, str]]:
     return yaml.safe_load((ROOT / "tests" / "data" / "heldout.yml").read_text("utf-8"))
 
 
+# Evaluation sets, never trained on: the team's held-out set and two sets written by separate
+# authors who read only docs/labels.md (tests/eval/evaluate.py says how each is used).
+EVALUATION_SETS = ("heldout", "blind", "blind_dev")
+
+
+def evaluation_set(name: str) -> list[dict[str, str]]:
+    return yaml.safe_load((ROOT / "tests" / "data" / f"{name}.yml").read_text("utf-8"))
+
+
 def test_every_block_carries_valid_urgency_and_audience() -> None:
     for text, _, metadata in training_examples():
         assert metadata.get("urgency") in URGENCIES, text
@@ -52,10 +61,22 @@ def test_heldout_set_is_large_and_labelled_with_the_contract() -> None:
         assert item["audience"] in AUDIENCES
 
 
-def test_no_heldout_message_is_in_the_training_data() -> None:
+@pytest.mark.parametrize("name", EVALUATION_SETS)
+def test_no_evaluation_message_is_in_the_training_data(name: str) -> None:
     trained = {fold(text) for text, _, _ in training_examples()}
-    leaked = [item["text"] for item in heldout() if fold(item["text"]) in trained]
+    leaked = [item["text"] for item in evaluation_set(name) if fold(item["text"]) in trained]
     assert leaked == []
+
+
+@pytest.mark.parametrize("name", ["blind", "blind_dev"])
+def test_blind_sets_are_large_labelled_and_mostly_about_real_danger(name: str) -> None:
+    items = evaluation_set(name)
+    assert len(items) >= 300
+    assert sum(item["urgency"] == "critical" for item in items) >= 60
+    for item in items:
+        assert (item["situation"], item["urgency"], item["audience"]) in {
+            (s, u, a) for s in SITUATIONS for u in URGENCIES for a in AUDIENCES
+        }, item["text"]
 
 
 def test_the_crisis_lexicon_flags_no_training_example_below_critical() -> None:
