@@ -18,6 +18,7 @@ import yaml
 
 from actions.core.normalize import fold
 from actions.core.paths import CRISIS_LEXICON
+from actions.core.sentences import split
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -73,15 +74,26 @@ class CrisisLexicon:
             },
         )
 
-    def match(self, text: str) -> CrisisMatch:
-        """Crisis categories signalled by ``text``, whatever its spelling."""
+    def _clean(self, text: str) -> str:
         folded = fold(text)
-        if self.exclusions is not None:
-            folded = self.exclusions.sub(" ", folded)
+        return self.exclusions.sub(" ", folded) if self.exclusions is not None else folded
+
+    def match(self, text: str) -> CrisisMatch:
+        """Crisis categories signalled by ``text``, whatever its spelling.
+
+        An ``all`` rule (who + what + now) must find its groups within one sentence or two
+        neighbouring ones: in a long story, "un homme de 30 ans", "veut la rencontrer" and
+        "ce soir" three sentences apart are not a meeting tonight (92 training messages
+        labelled high were read critical that way). Short messages are read whole.
+        """
+        folded = self._clean(text)
+        pieces = split(text)
+        windows = [self._clean(p) for p in pieces] if len(pieces) > 2 else [folded]
         found = tuple(
             name
             for name, rules in self.categories.items()
-            if any(rule.matches(folded) for rule in rules)
+            if any(rule.matches(folded) if len(rule.groups) == 1 else any(rule.matches(w) for w in windows)
+                   for rule in rules)
         )
         return CrisisMatch(found)
 

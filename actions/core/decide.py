@@ -5,6 +5,9 @@ for every message (so ``make classify``, the action server and the bot all see t
 result), and the Telegram adapter's degraded mode calls ``degraded_triage`` when the
 engine is down. Rules here are safety rules written down, not tuning:
 
+* the crisis detector (the model's sentence-level risk-to-life score, at the threshold
+  chosen for recall at training time) decides ``critical``; the urgency head then only
+  chooses among the other levels;
 * a crisis-lexicon match raises urgency to ``critical`` and nothing lowers it;
 * an incident (situation other than ``none``) is at least ``medium``;
 * blackmail with a deadline or an amount is at least ``high``;
@@ -33,6 +36,8 @@ class Triage:
     audience: str
     confidence: float
     crisis: tuple[str, ...] = field(default=())
+    critical_score: float = 0.0
+    critical_threshold: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -51,10 +56,20 @@ def decide(
     audience_scores: Mapping[str, float],
     crisis: CrisisMatch,
     entities: Iterable[Entity] = (),
+    critical_score: float | None = None,
+    critical_threshold: float = 1.0,
 ) -> Triage:
-    """Combine the model's scores with the safety rules (see module docstring)."""
+    """Combine the model's scores with the safety rules (see module docstring).
+
+    ``critical_score`` is the crisis detector's; ``None`` (a model without one) leaves the
+    choice of ``critical`` to the urgency head.
+    """
     situation = situation_of_intent(intent)
+    if critical_score is not None:
+        urgency_scores = {k: v for k, v in urgency_scores.items() if k != CRITICAL}
     urgency = _argmax(urgency_scores, "low")
+    if critical_score is not None and critical_score >= critical_threshold:
+        urgency = CRITICAL
     audience = _argmax(audience_scores, "unknown")
     kinds = {e.entity for e in entities}
 
@@ -72,6 +87,8 @@ def decide(
         audience=audience,
         confidence=round(float(min(max(intent_confidence, 0.0), 1.0)), 4),
         crisis=crisis.categories,
+        critical_score=round(float(critical_score or 0.0), 4),
+        critical_threshold=round(float(critical_threshold), 4),
     )
 
 

@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.core.decide import decide
-from actions.nlu.triage_model import Example, Signals, TriageModel
+from actions.nlu.triage_model import Example, Prediction, Signals, TriageModel
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,12 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             "C": 100.0,
             "vector_weight": 1.0,
             "flag_weight": 1.0,
+            # Universal Sentence Encoder embedding (0 leaves it out).
+            "embedding_weight": 1.0,
+            # The crisis detector: its regularisation, and the recall its threshold must
+            # reach in 5-fold cross-validation on nlu_data/ (docs/triage.md).
+            "critical_C": 4.0,
+            "critical_recall": 0.98,
             "ranking_length": 5,
             "intent_from_pipeline": False,
         }
@@ -106,6 +112,9 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             c=float(self.config["C"]),
             vector_weight=float(self.config["vector_weight"]),
             flag_weight=float(self.config["flag_weight"]),
+            embedding_weight=float(self.config["embedding_weight"]),
+            critical_c=float(self.config["critical_C"]),
+            critical_recall=float(self.config["critical_recall"]),
         )
         model.fit(
             [_example(m) for m, _, _ in labelled],
@@ -148,7 +157,7 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             self._annotate(message, example.read(), scores)
         return messages
 
-    def _annotate(self, message: Message, signals: Signals, scores: dict[str, dict[str, float]]) -> None:
+    def _annotate(self, message: Message, signals: Signals, scores: Prediction) -> None:
         ranking = sorted(
             ({"name": name, "confidence": p} for name, p in scores["intent"].items()),
             key=lambda item: -item["confidence"],
@@ -164,6 +173,8 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             audience_scores=scores["audience"],
             crisis=signals.crisis,
             entities=entities,
+            critical_score=scores.critical_score if self.model.critical_head is not None else None,
+            critical_threshold=scores.critical_threshold,
         )
         message.set(INTENT, best, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[: int(self.config["ranking_length"])], add_to_output=True)
