@@ -11,10 +11,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core.content import responses_of
 from actions.core.helplines import default_directory
-from actions.core.labels import CRITICAL, max_urgency
+from actions.core.labels import CRITICAL, HIGH, NONE, max_urgency
 from actions.core.replies import CRISIS_REPLY
 
 CRISIS_OFFER = "utter_general_crisis_offer"
+STOP_CHECK = "utter_general_stop_check"
+
+# Read in context, the same words weigh more: once a conversation holds an incident (a
+# blackmail, a leak, a threat) or has been urgent, a message whose crisis score reaches
+# this share of the detector's threshold is treated as critical. Scores of the learned
+# detector are spread between ~0.01 (calm) and ~0.99 (explicit); at 0.5 × the threshold
+# a message must still be far closer to the crisis examples than to the calm ones.
+IN_INCIDENT_FACTOR = 0.5
+# Ending words ("jpeux plus", "j'arrête tout") are never read as a goodbye when the crisis
+# score reaches this share of the threshold: the person is asked what they mean, with
+# the contacts, before anything is closed.
+STOP_CHECK_FACTOR = 0.15
 
 
 def handoff_payload(tracker: Tracker) -> dict[str, Any]:
@@ -49,9 +61,10 @@ def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: 
 
 
 def in_register(domain: dict[str, Any], key: str, audience: str | None) -> str:
-    """The parents' variant of a general response (vouvoiement), when there is one."""
-    parent_key = f"{key}_parent"
-    return parent_key if audience == "parent" and parent_key in responses_of(domain) else key
+    """The variant of a general response for who is writing (parents: vouvoiement), if any."""
+    if audience in ("parent", "witness") and f"{key}_{audience}" in responses_of(domain):
+        return f"{key}_{audience}"
+    return key
 
 
 def turn_triage(tracker: Tracker) -> dict[str, Any]:
@@ -59,13 +72,41 @@ def turn_triage(tracker: Tracker) -> dict[str, Any]:
     return dict((tracker.latest_message or {}).get("triage") or {})
 
 
-def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Emergency contacts first, then the offer to talk now or resume later."""
-    dispatcher.utter_message(json_message={"triage": turn_triage(tracker), "conversation_urgency": CRITICAL})
-    say(dispatcher, tracker, CRISIS_REPLY)
+def audience_of(tracker: Tracker, triage: dict[str, Any]) -> str | None:
+    """Who is writing: this message's reading, else what the conversation already knows."""
+    audience = triage.get("audience")
+    return audience if audience not in (None, "unknown") else tracker.get_slot("audience")
+
+
+def crisis_share(triage: dict[str, Any]) -> float:
+    """The message's crisis score as a share of the detector's threshold (1.0: critical alone)."""
+    threshold = float(triage.get("critical_threshold") or 0.0)
+    return float(triage.get("critical_score") or 0.0) / threshold if threshold > 0 else 0.0
+
+
+def in_incident(tracker: Tracker) -> bool:
+    """The conversation already holds an incident or has been urgent."""
+    return (tracker.get_slot("situation") or NONE) != NONE or tracker.get_slot("urgency") in (HIGH, CRITICAL)
+
+
+def is_critical(tracker: Tracker, triage: dict[str, Any]) -> bool:
+    """Critical on its own, or critical in the context of an incident (IN_INCIDENT_FACTOR)."""
+    if triage.get("urgency") == CRITICAL:
+        return True
+    return in_incident(tracker) and crisis_share(triage) >= IN_INCIDENT_FACTOR
+
+
+def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any] | None = None) -> list[EventType]:
+    """Emergency contacts first, in the writer's register, then the offer to talk now or resume later."""
+    triage = {**turn_triage(tracker), "urgency": CRITICAL}
+    dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": CRITICAL})
+    say(dispatcher, tracker, in_register(domain or {}, CRISIS_REPLY, audience_of(tracker, triage)))
     say(dispatcher, tracker, CRISIS_OFFER)
-    alert_a_human(dispatcher, tracker, turn_triage(tracker).get("situation"))
-    return [SlotSet("urgency", CRITICAL)]
+    alert_a_human(dispatcher, tracker, triage.get("situation"))
+    events: list[EventType] = [SlotSet("urgency", CRITICAL)]
+    if triage.get("audience") not in (None, "unknown"):
+        events.append(SlotSet("audience", triage["audience"]))
+    return events
 
 
 class RelaisAction(Action, ABC):
@@ -74,8 +115,8 @@ class RelaisAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if turn_triage(tracker).get("urgency") == CRITICAL:
-            return crisis_turn(dispatcher, tracker)
+        if is_critical(tracker, turn_triage(tracker)):
+            return crisis_turn(dispatcher, tracker, domain)
         return await self.act(dispatcher, tracker, domain)
 
     @abstractmethod

@@ -8,9 +8,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import CRISIS_OFFER, alert_a_human, conversation_urgency, in_register, say, turn_triage
+from actions.common import (
+    CRISIS_OFFER,
+    STOP_CHECK,
+    STOP_CHECK_FACTOR,
+    alert_a_human,
+    audience_of,
+    conversation_urgency,
+    crisis_share,
+    in_register,
+    is_critical,
+    say,
+    turn_triage,
+)
 from actions.core.labels import CRITICAL, HIGH, NONE
-from actions.core.replies import FALLBACK_REPLY, reply_keys
+from actions.core.replies import CRISIS_REPLY, FALLBACK_REPLY, NONE_REPLIES, reply_keys
 from actions.core.steps import CONFIRM_BELOW, minor_from_age
 from actions.steps import begin_steps
 
@@ -29,11 +41,21 @@ class ActionTriageMessage(Action):
         message = tracker.latest_message or {}
         triage = turn_triage(tracker)
         intent = (message.get("intent") or {}).get("name")
+        if not triage and intent == "express_distress":
+            # The "Je n'en peux plus" button of the stop check: the person said it.
+            triage = {"situation": NONE, "urgency": CRITICAL, "audience": "victim", "confidence": 1.0}
+        if is_critical(tracker, triage):
+            triage = {**triage, "urgency": CRITICAL}  # in context (actions/common.py)
         urgency = conversation_urgency(tracker, triage)
         dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": urgency})
+        if intent == "goodbye" and triage.get("urgency") != CRITICAL and crisis_share(triage) >= STOP_CHECK_FACTOR:
+            # An ending word with a trace of distress is never read as a goodbye.
+            say(dispatcher, tracker, STOP_CHECK)
+            return [SlotSet("urgency", urgency)]
         keys = reply_keys(triage, intent)
-        for key in keys:  # emergency contacts first when critical
-            say(dispatcher, tracker, key)
+        register = audience_of(tracker, triage)
+        for key in keys:  # emergency contacts first when critical, in the writer's register
+            say(dispatcher, tracker, in_register(domain, key, register) if key in (CRISIS_REPLY, *NONE_REPLIES.values()) else key)
 
         events: list[EventType] = [SlotSet("urgency", urgency)]
         # Two misunderstandings in a row: offer a person rather than a third "rephrase".

@@ -81,7 +81,7 @@ async def test_a_crisis_message_interrupts_the_steps(domain: dict[str, Any]) -> 
     dispatcher, events = await run(ActionNextStep(), tracker, domain)
     assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_general_crisis_offer", "custom"]
     assert dispatcher.messages[-1]["custom"]["handoff"]["trigger"] == "critical"  # a volunteer is alerted
-    assert events == [SlotSet("urgency", "critical")]  # the step is not advanced
+    assert events == [SlotSet("urgency", "critical"), SlotSet("audience", "victim")]  # the step is not advanced
 
 
 async def test_resume_shows_the_current_step_again(domain: dict[str, Any]) -> None:
@@ -96,3 +96,14 @@ async def test_without_the_domain_the_actions_read_the_same_responses(domain: di
     with_domain, _ = await run(ActionNextStep(), make_tracker("next_step", slots=slots), domain)
     without, events = await run(ActionNextStep(), make_tracker("next_step", slots=slots), {})
     assert without.messages == with_domain.messages and SlotSet("step", 2.0) in events
+
+
+async def test_typed_stop_words_with_distress_get_the_question_and_the_contacts(domain: dict[str, Any]) -> None:
+    from actions.steps import ActionStopConversation
+
+    distress = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 0.9,
+                "critical_score": 0.3, "critical_threshold": 0.9}
+    dispatcher, _ = await run(ActionStopConversation(), make_tracker("stop", triage=distress), domain)
+    assert responses_of(dispatcher) == ["utter_general_stop_check"]
+    dispatcher, _ = await run(ActionStopConversation(), make_tracker("stop"), domain)  # the button
+    assert responses_of(dispatcher) == ["utter_general_stopped"]

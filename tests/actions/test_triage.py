@@ -96,3 +96,40 @@ def test_the_action_server_does_not_load_tensorflow() -> None:
     assert out.startswith("False")
     for name in ("action_triage_message", "action_next_step", "action_request_handoff", "action_session_start"):
         assert name in out
+
+
+def scored(situation: str, urgency: str, score: float, audience: str = "victim", intent_threshold: float = 0.9) -> dict[str, Any]:
+    return {**triage(situation, urgency, audience), "critical_score": score, "critical_threshold": intent_threshold}
+
+
+async def test_a_parent_reporting_a_crisis_gets_the_parents_crisis_reply(domain: dict[str, Any]) -> None:
+    dispatcher, events = await run(make_tracker("express_distress", triage("none", "critical", "parent")), domain)
+    assert responses_of(dispatcher)[1] == "utter_general_crisis_parent"
+    assert SlotSet("audience", "parent") in events
+
+
+async def test_a_witness_reporting_a_crisis_gets_the_friends_crisis_reply(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(make_tracker("express_distress", triage("none", "critical", "witness")), domain)
+    assert responses_of(dispatcher)[1] == "utter_general_crisis_witness"
+
+
+async def test_inside_an_incident_the_same_words_weigh_more(domain: dict[str, Any]) -> None:
+    t = scored("none", "medium", 0.6)  # two thirds of the threshold: not critical alone
+    dispatcher, _ = await run(make_tracker("express_distress", t), domain)
+    assert "utter_general_crisis" not in responses_of(dispatcher)
+    dispatcher, events = await run(make_tracker("express_distress", t, {"situation": "sextortion"}), domain)
+    assert responses_of(dispatcher)[1] == "utter_general_crisis"
+    assert SlotSet("urgency", "critical") in events
+    assert dispatcher.messages[-1]["custom"]["handoff"]["trigger"] == "critical"
+
+
+async def test_a_goodbye_with_a_trace_of_distress_is_asked_about_not_closed(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(make_tracker("goodbye", scored("none", "low", 0.3)), domain)
+    assert responses_of(dispatcher) == ["custom", "utter_general_stop_check"]
+    dispatcher, _ = await run(make_tracker("goodbye", scored("none", "low", 0.01)), domain)
+    assert responses_of(dispatcher) == ["custom", "utter_general_goodbye"]
+
+
+async def test_the_i_cannot_go_on_button_of_the_stop_check_is_a_crisis(domain: dict[str, Any]) -> None:
+    dispatcher, _ = await run(make_tracker("express_distress"), domain)
+    assert responses_of(dispatcher)[1] == "utter_general_crisis"
