@@ -143,9 +143,11 @@ audit: ## Known vulnerabilities in both lock files (pip-audit; reviewed Rasa fin
 	.venv/audit/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off --requirement requirements/rasa.lock \
 		$$(sed -e 's/#.*//' requirements/audit-ignore-rasa.txt | awk 'NF {printf "--ignore-vuln %s ", $$1}')
 
+# The model `make eval` compares with: main before the sentence-level crisis detector (#11).
+EVAL_BASE_REF ?= 3badb42
 .PHONY: eval
-eval: $(MODEL) ## Held-out evaluation, baselines, 5-fold CV -> docs/evaluation.md
-	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --out docs/evaluation.md
+eval: $(MODEL) ## This model vs main's before #11, on held-out, blind and outside data; baselines; 5-fold CV -> docs/evaluation.md
+	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --base-ref $(EVAL_BASE_REF) --out docs/evaluation.md
 
 .PHONY: bench
 bench: $(MODEL) ## Latency, throughput, train time, Rasa memory -> docs/benchmark.md
