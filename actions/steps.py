@@ -52,7 +52,7 @@ def begin_steps(
     """Ask the age only when it changes this situation's advice, else show step 1."""
     if minor is None and age_matters(_responses(domain), situation):
         say(dispatcher, tracker, "utter_general_ask_minor")
-        return [SlotSet("step", 0.0)]
+        return [SlotSet("step", 0.0), SlotSet("asked", "minor")]
     return show_step(dispatcher, tracker, domain, 1, situation, audience, minor)
 
 
@@ -81,7 +81,8 @@ class ActionStartSteps(RelaisAction):
             # default advice, written for minors.
             value = _entity(tracker, "minor")
             minor = value if isinstance(value, bool) else None
-            return [*events, SlotSet("minor", minor), *show_step(dispatcher, tracker, domain, 1, situation, None, minor)]
+            return [*events, SlotSet("minor", minor), SlotSet("asked", None),
+                    *show_step(dispatcher, tracker, domain, 1, situation, None, minor)]
         minor = tracker.get_slot("minor")
         return events + begin_steps(dispatcher, tracker, domain, situation, tracker.get_slot("audience"), minor)
 

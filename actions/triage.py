@@ -23,8 +23,9 @@ from actions.common import (
 )
 from actions.core.labels import CRITICAL, HIGH, NONE
 from actions.core.replies import CRISIS_REPLY, FALLBACK_REPLY, NONE_REPLIES, reply_keys
-from actions.core.steps import CONFIRM_BELOW, minor_from_age
-from actions.steps import begin_steps
+from actions.core.normalize import fold
+from actions.core.steps import CONFIRM_BELOW, minor_from_age, typed_minor_answer
+from actions.steps import begin_steps, show_step
 
 MISUNDERSTOOD_OFFER_AFTER = 2
 
@@ -48,6 +49,13 @@ class ActionTriageMessage(Action):
             triage = {**triage, "urgency": CRITICAL}  # in context (actions/common.py)
         urgency = conversation_urgency(tracker, triage)
         dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": urgency})
+        if tracker.get_slot("asked") == "minor" and triage.get("urgency") != CRITICAL and triage.get("situation", NONE) == NONE:
+            # A typed answer to the age question does exactly what its button does.
+            age = next(tracker.get_latest_entity_values("age"), None)
+            answered, minor = typed_minor_answer(fold(message.get("text") or ""), intent, age)
+            if answered:
+                return [SlotSet("urgency", urgency), SlotSet("minor", minor), SlotSet("asked", None),
+                        *show_step(dispatcher, tracker, domain, 1, None, None, minor)]
         if intent == "goodbye" and triage.get("urgency") != CRITICAL and crisis_share(triage) >= STOP_CHECK_FACTOR:
             # An ending word with a trace of distress is never read as a goodbye.
             say(dispatcher, tracker, STOP_CHECK)

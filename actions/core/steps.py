@@ -56,3 +56,31 @@ def step_text(responses: Mapping[str, Any], key: str, minor: bool | None) -> str
     if default is None:
         raise KeyError(key)
     return str(default["text"])
+
+
+# A typed answer to "la personne concernée a-t-elle moins de 18 ans ?" (folded text).
+_AGE_ALONE = re.compile(r"^(?:j ai |moi |g |il a |elle a )?(\d{1,2})(?: ?ans?)?$")
+_MINOR_WORDS = re.compile(r"\b(?:mineure?s?|moins de 18|pas majeure?)\b")
+_ADULT_WORDS = re.compile(r"\b(?:majeure?s?|adultes?|plus de 18|18 ans ou plus)\b")
+_UNKNOWN_WORDS = re.compile(r"\b(?:je sais pas|sais pas|jsp|aucune idee|prefere pas|pas dire|je dirai pas)\b")
+
+
+def typed_minor_answer(folded: str, intent: str | None, age: Any = None) -> tuple[bool, bool | None]:
+    """(answered, minor) for a typed answer to the age question; (False, None) if it is not one.
+
+    The question asks whether the person is *under* 18: "oui" means a minor, "non" an adult,
+    "je sais pas" is an answer too (the default advice, written for minors, follows).
+    """
+    if (value := minor_from_age(age)) is not None:
+        return True, value
+    if match := _AGE_ALONE.match(folded.strip()):
+        return True, int(match[1]) < 18
+    if _MINOR_WORDS.search(folded):
+        return True, True
+    if _ADULT_WORDS.search(folded):
+        return True, False
+    if _UNKNOWN_WORDS.search(folded):
+        return True, None
+    if intent in ("affirm", "deny"):
+        return True, intent == "affirm"
+    return False, None

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -133,3 +134,29 @@ async def test_a_goodbye_with_a_trace_of_distress_is_asked_about_not_closed(doma
 async def test_the_i_cannot_go_on_button_of_the_stop_check_is_a_crisis(domain: dict[str, Any]) -> None:
     dispatcher, _ = await run(make_tracker("express_distress"), domain)
     assert responses_of(dispatcher)[1] == "utter_general_crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "minor"),
+    [("jai 14 ans", "express_distress", True), ("14", "goodbye", True), ("g 13 ans", "out_of_scope", True),
+     ("je suis majeure", "out_of_scope", False), ("19 ans", "out_of_scope", False), ("oui", "affirm", True),
+     ("non", "deny", False), ("jsp", "deny", None)],
+)
+async def test_a_typed_answer_to_the_age_question_does_what_its_button_does(
+    text: str, intent: str, minor: bool | None, domain: dict[str, Any]
+) -> None:
+    from rasa_sdk import Tracker
+
+    slots = {"situation": "sextortion", "step": 0.0, "asked": "minor", "audience": "victim"}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+              "triage": triage("none", "low", "unknown")}
+    tracker = Tracker("pseudo", slots, latest, [], False, None, {}, "action_listen")
+    dispatcher, events = await run(tracker, domain)
+    assert responses_of(dispatcher) == ["custom", "text", "utter_general_step_menu"]  # step 1, no goodbye
+    assert SlotSet("minor", minor) in events and SlotSet("asked", None) in events and SlotSet("step", 1.0) in events
+
+
+async def test_an_incident_told_instead_of_the_age_is_triaged_as_usual(domain: dict[str, Any]) -> None:
+    slots = {"situation": "sextortion", "step": 0.0, "asked": "minor"}
+    dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium"), slots), domain)
+    assert responses_of(dispatcher)[1] == "utter_harassment_ack"
