@@ -22,8 +22,8 @@ from actions.common import (
     turn_triage,
 )
 from actions.core.labels import CRITICAL, HIGH, NONE
-from actions.core.replies import CRISIS_REPLY, FALLBACK_REPLY, NONE_REPLIES, reply_keys
 from actions.core.normalize import fold
+from actions.core.replies import CRISIS_REPLY, FALLBACK_REPLY, NONE_REPLIES, reply_keys
 from actions.core.steps import CONFIRM_BELOW, minor_from_age, typed_minor_answer
 from actions.steps import begin_steps, show_step
 
