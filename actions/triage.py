@@ -28,6 +28,7 @@ from actions.core.steps import CONFIRM_BELOW, minor_from_age, typed_minor_answer
 from actions.steps import begin_steps, show_step
 
 MISUNDERSTOOD_OFFER_AFTER = 2
+SHORT_ANSWER_WORDS = 4  # "j'ai 14 ans", "je suis majeure", "oui jcrois"
 
 
 class ActionTriageMessage(Action):
@@ -49,11 +50,14 @@ class ActionTriageMessage(Action):
             triage = {**triage, "urgency": CRITICAL}  # in context (actions/common.py)
         urgency = conversation_urgency(tracker, triage)
         dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": urgency})
-        if tracker.get_slot("asked") == "minor" and triage.get("urgency") != CRITICAL and triage.get("situation", NONE) == NONE:
-            # A typed answer to the age question does exactly what its button does.
+        if tracker.get_slot("asked") == "minor" and triage.get("urgency") != CRITICAL:
+            # A typed answer to the age question does exactly what its button does. A short
+            # answer is one whatever the model reads in it ("jai 14 ans" alone looks like the
+            # start of a grooming story); a longer message must describe no incident.
+            folded = fold(message.get("text") or "")
             age = next(tracker.get_latest_entity_values("age"), None)
-            answered, minor = typed_minor_answer(fold(message.get("text") or ""), intent, age)
-            if answered:
+            answered, minor = typed_minor_answer(folded, intent, age)
+            if answered and (triage.get("situation", NONE) == NONE or len(folded.split()) <= SHORT_ANSWER_WORDS):
                 return [SlotSet("urgency", urgency), SlotSet("minor", minor), SlotSet("asked", None),
                         *show_step(dispatcher, tracker, domain, 1, None, None, minor)]
         if intent == "goodbye" and triage.get("urgency") != CRITICAL and crisis_share(triage) >= STOP_CHECK_FACTOR:

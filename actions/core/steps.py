@@ -81,6 +81,6 @@ def typed_minor_answer(folded: str, intent: str | None, age: Any = None) -> tupl
         return True, False
     if _UNKNOWN_WORDS.search(folded):
         return True, None
-    if intent in ("affirm", "deny"):
+    if intent in ("affirm", "deny") and re.search("[a-z]", folded):  # "😭😭😭" is no "yes"
         return True, intent == "affirm"
     return False, None

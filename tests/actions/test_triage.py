@@ -138,7 +138,7 @@ async def test_the_i_cannot_go_on_button_of_the_stop_check_is_a_crisis(domain: d
 
 @pytest.mark.parametrize(
     ("text", "intent", "minor"),
-    [("jai 14 ans", "express_distress", True), ("14", "goodbye", True), ("g 13 ans", "out_of_scope", True),
+    [("jai 14 ans", "express_distress", True), ("jai 15 ans", "grooming", True), ("14", "goodbye", True), ("g 13 ans", "out_of_scope", True),
      ("je suis majeure", "out_of_scope", False), ("19 ans", "out_of_scope", False), ("oui", "affirm", True),
      ("non", "deny", False), ("jsp", "deny", None)],
 )
@@ -148,8 +148,9 @@ async def test_a_typed_answer_to_the_age_question_does_what_its_button_does(
     from rasa_sdk import Tracker
 
     slots = {"situation": "sextortion", "step": 0.0, "asked": "minor", "audience": "victim"}
+    situation = intent if intent == "grooming" else "none"  # short: an answer whatever the model reads
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
-              "triage": triage("none", "low", "unknown")}
+              "triage": triage(situation, "medium" if situation != "none" else "low", "unknown")}
     tracker = Tracker("pseudo", slots, latest, [], False, None, {}, "action_listen")
     dispatcher, events = await run(tracker, domain)
     assert responses_of(dispatcher) == ["custom", "text", "utter_general_step_menu"]  # step 1, no goodbye
