@@ -138,7 +138,7 @@ async def test_the_i_cannot_go_on_button_of_the_stop_check_is_a_crisis(domain: d
 
 @pytest.mark.parametrize(
     ("text", "intent", "minor"),
-    [("jai 14 ans", "express_distress", True), ("jai 15 ans", "grooming", True), 
+    [("jai 14 ans", "express_distress", True), ("jai 15 ans", "grooming", True),
      ("14", "goodbye", True), ("g 13 ans", "out_of_scope", True),
      ("je suis majeure", "out_of_scope", False), ("19 ans", "out_of_scope", False), ("oui", "affirm", True),
      ("non", "deny", False), ("jsp", "deny", None)],
