@@ -313,8 +313,9 @@ def main() -> None:
         "* Only `blind` is a blind figure: its author read `docs/labels.md` and nothing else of the project, "
         "and its errors are never printed or read. `blind_dev` was written the same way, but its errors were "
         "read while tuning; `heldout` was written by the team, in the team's own way of writing.",
-        "* The crisis threshold is chosen inside training, by 5-fold cross-validation on `nlu_data/` for a "
-        "critical recall of 0.98 (`critical_recall` in `config.yml`), never on these sets.",
+        "* The crisis threshold is chosen inside training, by 5-fold cross-validation on `nlu_data/`, as the one "
+        "that keeps `critical_recall` of the critical training messages (`config.yml`). The level itself (0.95 "
+        "rather than 0.98) was chosen by looking at `blind_dev`, never at `blind`.",
         "* The baselines see the raw text and the same training examples; no crisis detector, no lexicon, "
         "no safety rules.",
         "",
