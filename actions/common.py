@@ -96,11 +96,16 @@ def is_critical(tracker: Tracker, triage: dict[str, Any]) -> bool:
     return in_incident(tracker) and crisis_share(triage) >= IN_INCIDENT_FACTOR
 
 
-def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any] | None = None) -> list[EventType]:
+def ends_with_distress(triage: dict[str, Any]) -> bool:
+    """Typed ending words ("jpeux plus") with a trace of crisis score (STOP_CHECK_FACTOR)."""
+    return triage.get("urgency") != CRITICAL and crisis_share(triage) >= STOP_CHECK_FACTOR
+
+
+def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
     """Emergency contacts first, in the writer's register, then the offer to talk now or resume later."""
     triage = {**turn_triage(tracker), "urgency": CRITICAL}
     dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": CRITICAL})
-    say(dispatcher, tracker, in_register(domain or {}, CRISIS_REPLY, audience_of(tracker, triage)))
+    say(dispatcher, tracker, in_register(domain, CRISIS_REPLY, audience_of(tracker, triage)))
     say(dispatcher, tracker, CRISIS_OFFER)
     alert_a_human(dispatcher, tracker, triage.get("situation"))
     events: list[EventType] = [SlotSet("urgency", CRITICAL)]

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import STOP_CHECK, STOP_CHECK_FACTOR, RelaisAction, country_of, crisis_share, in_register, say, turn_triage
+from actions.common import STOP_CHECK, RelaisAction, country_of, ends_with_distress, in_register, say, turn_triage
 from actions.core.content import responses_of
 from actions.core.helplines import default_directory
 from actions.core.labels import NONE
@@ -153,7 +153,7 @@ class ActionStopConversation(RelaisAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         # The button and the command stop at once; typed words with a trace of distress
         # ("jpeux plus", "j'arrête tout") first get the question and the contacts.
-        if crisis_share(turn_triage(tracker)) >= STOP_CHECK_FACTOR:
+        if ends_with_distress(turn_triage(tracker)):
             say(dispatcher, tracker, STOP_CHECK)
             return []
         say(dispatcher, tracker, "utter_general_stopped")

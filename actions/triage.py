@@ -11,11 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     CRISIS_OFFER,
     STOP_CHECK,
-    STOP_CHECK_FACTOR,
     alert_a_human,
     audience_of,
     conversation_urgency,
-    crisis_share,
+    ends_with_distress,
     in_register,
     is_critical,
     say,
@@ -60,7 +59,7 @@ class ActionTriageMessage(Action):
             if answered and (triage.get("situation", NONE) == NONE or len(folded.split()) <= SHORT_ANSWER_WORDS):
                 return [SlotSet("urgency", urgency), SlotSet("minor", minor), SlotSet("asked", None),
                         *show_step(dispatcher, tracker, domain, 1, None, None, minor)]
-        if intent == "goodbye" and triage.get("urgency") != CRITICAL and crisis_share(triage) >= STOP_CHECK_FACTOR:
+        if intent == "goodbye" and ends_with_distress(triage):
             # An ending word with a trace of distress is never read as a goodbye.
             say(dispatcher, tracker, STOP_CHECK)
             return [SlotSet("urgency", urgency)]
@@ -99,10 +98,8 @@ class ActionTriageMessage(Action):
         if situation == NONE:
             return events
         if triage.get("urgency") == HIGH:
-            offer_audience = audience if audience not in (None, "unknown") else tracker.get_slot("audience")
-            say(dispatcher, tracker, in_register(domain, "utter_general_handoff_offer", offer_audience))  # a person, if accepted
+            say(dispatcher, tracker, in_register(domain, "utter_general_handoff_offer", register))  # a person, if accepted
         if float(triage.get("confidence", 0.0)) < CONFIRM_BELOW:
             say(dispatcher, tracker, "utter_general_confirm_situation")
             return events
-        audience = audience if audience not in (None, "unknown") else tracker.get_slot("audience")
-        return events + begin_steps(dispatcher, tracker, domain, situation, audience, minor)
+        return events + begin_steps(dispatcher, tracker, domain, situation, register, minor)
