@@ -92,10 +92,6 @@ class Prediction:
     critical_score: float = 0.0
     critical_threshold: float = 1.0
 
-    @property
-    def critical(self) -> bool:
-        return self.critical_score >= self.critical_threshold
-
     def __getitem__(self, head: str) -> dict[str, float]:
         return self.heads[head]
 
@@ -150,9 +146,9 @@ class TriageModel:
 
     def embed(self, examples: Sequence[Example]) -> None:
         """Fill the sentence embedding of every example that has none, in batches."""
-        todo = [e for e in examples if e.embedding is None]
         if not self.embedding_weight:
             return
+        todo = [e for e in examples if e.embedding is None]
         for start in range(0, len(todo), ENCODE_BATCH):
             batch = todo[start : start + ENCODE_BATCH]
             for example, row in zip(batch, default_encoder().encode([e.text for e in batch]), strict=True):
@@ -183,19 +179,26 @@ class TriageModel:
         blocks.append(csr_matrix(flags * self.flag_weight))
         return hstack(blocks).tocsr()
 
+    def _without_spacy(self, x: csr_matrix) -> csr_matrix:
+        """The crisis detector's columns of ``x``: all but the spaCy vector, which only whole
+        messages have (the detector also reads sentences)."""
+        if not self.vector_size:
+            return x
+        start = len(self.words.vocabulary_) + len(self.chars.vocabulary_)
+        return hstack([x[:, :start], x[:, start + self.vector_size :]]).tocsr()
+
     # ------------------------------------------------------------------ training
 
     def fit(self, examples: Sequence[Example], labels: dict[str, Sequence[str]]) -> TriageModel:
         """Train every head present in ``labels`` on the same features; ``urgency`` also
         trains the crisis detector, whose threshold is chosen on out-of-fold scores."""
-        self.embed(examples)
         x = self._features(examples, fit=True)
         jobs = [(self.c, x, y) for y in labels.values()]
         positive = np.array([u == CRITICAL for u in labels.get("urgency", ())], dtype=bool)
         folds: list[tuple[np.ndarray, np.ndarray]] = []
         critical = "urgency" in labels and positive.any() and not positive.all()
         if critical:
-            xc = self._features(examples, spacy=False)
+            xc = self._without_spacy(x)
             n_folds = min(self.folds, int(positive.sum()), int((~positive).sum()))
             if n_folds >= 2:
                 splitter = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=0)
@@ -260,7 +263,7 @@ class TriageModel:
             probs = clf.predict_proba(x)
             for i, row in enumerate(probs):
                 heads[i][head] = {str(label): float(p) for label, p in zip(clf.classes_, row, strict=False)}
-        critical = self._critical_scores(examples, pieces)
+        critical = self._critical_scores(examples, pieces, self._without_spacy(x))
         return [
             Prediction(h, round(score, 4), round(self.critical_threshold, 4))
             for h, score in zip(heads, critical, strict=True)
