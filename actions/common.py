@@ -73,9 +73,17 @@ def turn_triage(tracker: Tracker) -> dict[str, Any]:
 
 
 def audience_of(tracker: Tracker, triage: dict[str, Any]) -> str | None:
-    """Who is writing: this message's reading, else what the conversation already knows."""
-    audience = triage.get("audience")
-    return audience if audience not in (None, "unknown") else tracker.get_slot("audience")
+    """Who is writing, remembered: what the conversation already knows, unless this message
+    reads as a parent's (an adult who says so), else this message's reading.
+
+    A parent relaying "elle m'a dit qu'elle ne voulait plus se réveiller" reads like a friend
+    on that message alone; they stay a parent, and keep the vous.
+    """
+    known = tracker.get_slot("audience")
+    reading = triage.get("audience")
+    if known in (None, "unknown") or reading == "parent":
+        return reading if reading not in (None, "unknown") else known
+    return str(known)
 
 
 def crisis_share(triage: dict[str, Any]) -> float:
@@ -104,9 +112,10 @@ def ends_with_distress(triage: dict[str, Any]) -> bool:
 def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
     """Emergency contacts first, in the writer's register, then the offer to talk now or resume later."""
     triage = {**turn_triage(tracker), "urgency": CRITICAL}
+    triage["audience"] = audience_of(tracker, triage) or triage.get("audience", "unknown")
     dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": CRITICAL})
-    say(dispatcher, tracker, in_register(domain, CRISIS_REPLY, audience_of(tracker, triage)))
-    say(dispatcher, tracker, CRISIS_OFFER)
+    say(dispatcher, tracker, in_register(domain, CRISIS_REPLY, triage["audience"]))
+    say(dispatcher, tracker, in_register(domain, CRISIS_OFFER, triage["audience"]))
     alert_a_human(dispatcher, tracker, triage.get("situation"))
     events: list[EventType] = [SlotSet("urgency", CRITICAL)]
     if triage.get("audience") not in (None, "unknown"):

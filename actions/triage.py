@@ -47,6 +47,8 @@ class ActionTriageMessage(Action):
             triage = {"situation": NONE, "urgency": CRITICAL, "audience": "victim", "confidence": 1.0}
         if is_critical(tracker, triage):
             triage = {**triage, "urgency": CRITICAL}  # in context (actions/common.py)
+        if triage and (register := audience_of(tracker, triage)):
+            triage = {**triage, "audience": register}  # who is writing is remembered
         urgency = conversation_urgency(tracker, triage)
         dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": urgency})
         if tracker.get_slot("asked") == "minor" and triage.get("urgency") != CRITICAL:
@@ -64,7 +66,7 @@ class ActionTriageMessage(Action):
             say(dispatcher, tracker, STOP_CHECK)
             return [SlotSet("urgency", urgency)]
         keys = reply_keys(triage, intent)
-        register = audience_of(tracker, triage)
+        register = triage.get("audience")
         for key in keys:  # emergency contacts first when critical, in the writer's register
             say(dispatcher, tracker, in_register(domain, key, register) if key in (CRISIS_REPLY, *NONE_REPLIES.values()) else key)
 
@@ -92,7 +94,7 @@ class ActionTriageMessage(Action):
 
         if triage.get("urgency") == CRITICAL:
             # The steps wait: they resume only if the user asks (button in the offer).
-            say(dispatcher, tracker, CRISIS_OFFER)
+            say(dispatcher, tracker, in_register(domain, CRISIS_OFFER, register))
             alert_a_human(dispatcher, tracker, situation)
             return events
         if situation == NONE:

@@ -162,3 +162,11 @@ async def test_an_incident_told_instead_of_the_age_is_triaged_as_usual(domain: d
     slots = {"situation": "sextortion", "step": 0.0, "asked": "minor"}
     dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium"), slots), domain)
     assert responses_of(dispatcher)[1] == "utter_harassment_ack"
+
+
+async def test_a_parent_stays_a_parent_when_a_message_reads_like_a_friend(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("express_distress", triage("none", "critical", "witness"), {"audience": "parent"})
+    dispatcher, events = await run(tracker, domain)
+    assert responses_of(dispatcher)[1:3] == ["utter_general_crisis_parent", "utter_general_crisis_offer_parent"]
+    assert dispatcher.messages[0]["custom"]["triage"]["audience"] == "parent"
+    assert SlotSet("audience", "witness") not in events
