@@ -10,12 +10,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core.content import responses_of
+from actions.core.dialogue import default_dialogue
 from actions.core.helplines import default_directory
 from actions.core.labels import CRITICAL, HIGH, NONE, max_urgency
 from actions.core.replies import CRISIS_REPLY
 
 CRISIS_OFFER = "utter_general_crisis_offer"
 STOP_CHECK = "utter_general_stop_check"
+# The crisis reply that puts the police first: someone is coming, waiting or on the way.
+DANGER_REPLY = "utter_general_crisis_danger"
+DANGER_CATEGORIES = frozenset({"meeting_now", "physical_danger"})  # of nlu_data/crisis_lexicon.yml
 
 # Read in context, the same words weigh more: once a conversation holds an incident (a
 # blackmail, a leak, a threat) or has been urgent, a message whose crisis score reaches
@@ -27,6 +31,10 @@ IN_INCIDENT_FACTOR = 0.5
 # score reaches this share of the threshold: the person is asked what they mean, with
 # the contacts, before anything is closed.
 STOP_CHECK_FACTOR = 0.15
+# An unambiguous farewell ("merci, au revoir", "bonne nuit") scores 0.3-0.6 of the threshold
+# on its own (farewell notes are crisis examples): it gets the stop check only near the
+# threshold itself.
+FAREWELL_FACTOR = 0.75
 
 
 def handoff_payload(tracker: Tracker) -> dict[str, Any]:
@@ -98,15 +106,32 @@ def in_incident(tracker: Tracker) -> bool:
 
 
 def is_critical(tracker: Tracker, triage: dict[str, Any]) -> bool:
-    """Critical on its own, or critical in the context of an incident (IN_INCIDENT_FACTOR)."""
+    """Critical on its own, or critical in the context of an incident (IN_INCIDENT_FACTOR).
+
+    In an incident, "someone is coming / waiting / I am alone at home" is a danger now
+    ("il a dit qu'il venait ce soir", then "je suis seule à la maison").
+    """
     if triage.get("urgency") == CRITICAL:
         return True
-    return in_incident(tracker) and crisis_share(triage) >= IN_INCIDENT_FACTOR
+    if in_incident(tracker) and crisis_share(triage) >= IN_INCIDENT_FACTOR:
+        return True
+    return (in_incident(tracker) or triage.get("situation", NONE) != NONE) and is_danger(tracker, triage)
 
 
-def ends_with_distress(triage: dict[str, Any]) -> bool:
+def ends_with_distress(triage: dict[str, Any], factor: float = STOP_CHECK_FACTOR) -> bool:
     """Typed ending words ("jpeux plus") with a trace of crisis score (STOP_CHECK_FACTOR)."""
-    return triage.get("urgency") != CRITICAL and crisis_share(triage) >= STOP_CHECK_FACTOR
+    return triage.get("urgency") != CRITICAL and crisis_share(triage) >= factor
+
+
+def is_danger(tracker: Tracker, triage: dict[str, Any]) -> bool:
+    """Someone is coming, waiting or on the way (lexicon category or the dialogue cue)."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return bool(DANGER_CATEGORIES & set(triage.get("crisis") or ())) or "someone_coming" in default_dialogue().fired(text)
+
+
+def crisis_key(domain: dict[str, Any], tracker: Tracker, triage: dict[str, Any]) -> str:
+    """The crisis reply for this message: the police first when someone is coming, in the writer's register."""
+    return in_register(domain, DANGER_REPLY if is_danger(tracker, triage) else CRISIS_REPLY, triage.get("audience"))
 
 
 def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
@@ -114,7 +139,7 @@ def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     triage = {**turn_triage(tracker), "urgency": CRITICAL}
     triage["audience"] = audience_of(tracker, triage) or triage.get("audience", "unknown")
     dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": CRITICAL})
-    say(dispatcher, tracker, in_register(domain, CRISIS_REPLY, triage["audience"]))
+    say(dispatcher, tracker, crisis_key(domain, tracker, triage))
     say(dispatcher, tracker, in_register(domain, CRISIS_OFFER, triage["audience"]))
     alert_a_human(dispatcher, tracker, triage.get("situation"))
     events: list[EventType] = [SlotSet("urgency", CRITICAL)]

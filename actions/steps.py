@@ -8,7 +8,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import STOP_CHECK, RelaisAction, country_of, ends_with_distress, in_register, say, turn_triage
+from actions.common import (
+    STOP_CHECK,
+    RelaisAction,
+    country_of,
+    crisis_turn,
+    ends_with_distress,
+    in_incident,
+    in_register,
+    say,
+    turn_triage,
+)
 from actions.core.content import responses_of
 from actions.core.helplines import default_directory
 from actions.core.labels import NONE
@@ -36,13 +46,18 @@ def show_step(
         return []
     if number > len(keys):
         say(dispatcher, tracker, in_register(domain, "utter_general_wellbeing", audience))
-        return [SlotSet("step", float(len(keys) + 1))]
+        return [SlotSet("step", float(len(keys) + 1)), SlotSet("asked", "wellbeing")]
     key = keys[number - 1]
     text = default_directory().fill(step_text(responses, key, minor), country_of(tracker))
     dispatcher.utter_message(text=text)
-    say(dispatcher, tracker, in_register(domain, STEP_MENU, audience))
+    step_menu(dispatcher, tracker, domain, audience)
     given = list(tracker.get_slot("steps_given") or [])
     return [SlotSet("step", float(number)), SlotSet("steps_given", [*given, key] if key not in given else given)]
+
+
+def step_menu(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None) -> None:
+    """The step buttons (next, a question, a person, the numbers), in the writer's register."""
+    say(dispatcher, tracker, in_register(domain, STEP_MENU, audience or tracker.get_slot("audience")))
 
 
 def begin_steps(
@@ -72,10 +87,10 @@ class ActionStartSteps(RelaisAction):
         events: list[EventType] = []
         if intent == "choose_situation":
             situation = _entity(tracker, "situation") or NONE
-            events.append(SlotSet("situation", situation))
+            events += [SlotSet("situation", situation), SlotSet("asked", None), SlotSet("evidence", None)]
         if not situation or situation == NONE:
-            say(dispatcher, tracker, "utter_general_ask_what_happens")
-            return events
+            say(dispatcher, tracker, in_register(domain, "utter_general_ask_what_happens", tracker.get_slot("audience")))
+            return [*events, SlotSet("asked", None)]
         if intent == "set_minor":
             # Answered or declined, the age is not asked again; unknown age gets the
             # default advice, written for minors.
@@ -128,8 +143,8 @@ class ActionAnswerQuestion(RelaisAction):
         return "action_answer_question"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        say(dispatcher, tracker, "utter_general_question")
-        return []
+        say(dispatcher, tracker, in_register(domain, "utter_general_question", tracker.get_slot("audience")))
+        return [SlotSet("asked", "question")]
 
 
 class ActionCheckWellbeing(RelaisAction):
@@ -140,8 +155,9 @@ class ActionCheckWellbeing(RelaisAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         better = _entity(tracker, "mood") == "better"
-        say(dispatcher, tracker, "utter_general_wellbeing_better" if better else "utter_general_wellbeing_bad")
-        return []
+        key = "utter_general_wellbeing_better" if better else "utter_general_wellbeing_bad"
+        say(dispatcher, tracker, in_register(domain, key, tracker.get_slot("audience")))
+        return [SlotSet("asked", None)]
 
 
 class ActionStopConversation(RelaisAction):
@@ -153,8 +169,12 @@ class ActionStopConversation(RelaisAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         # The button and the command stop at once; typed words with a trace of distress
         # ("jpeux plus", "j'arrête tout") first get the question and the contacts.
+        audience = tracker.get_slot("audience")
+        if in_incident(tracker) and ends_with_distress(turn_triage(tracker)):
+            # After a blackmail story, "jpeux plus" weighs more: the contacts first.
+            return crisis_turn(dispatcher, tracker, domain)
         if ends_with_distress(turn_triage(tracker)):
-            say(dispatcher, tracker, STOP_CHECK)
+            say(dispatcher, tracker, in_register(domain, STOP_CHECK, audience))
             return []
-        say(dispatcher, tracker, "utter_general_stopped")
-        return []
+        say(dispatcher, tracker, in_register(domain, "utter_general_stopped", audience))
+        return [SlotSet("asked", None)]

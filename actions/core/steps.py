@@ -59,7 +59,16 @@ def step_text(responses: Mapping[str, Any], key: str, minor: bool | None) -> str
 
 
 # A typed answer to "la personne concernée a-t-elle moins de 18 ans ?" (folded text).
-_AGE_ALONE = re.compile(r"^(?:j ai |moi |g |il a |elle a )?(\d{1,2})(?: ?ans?)?$")
+_AGE_ALONE = re.compile(
+    r"^(?:j ai |moi |g |il a |elle a |y a |i a |i m |im |i am |je suis |il est |elle est )?"
+    r"(\d{1,2})(?: ?ans?| ?yo| years?(?: old)?)?$"
+)
+# "j'ai quatorze ans": ages a person may spell out.
+_AGE_WORDS = {
+    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+    "dix sept": 17, "dix huit": 18, "dix neuf": 19, "vingt": 20, "vingt et un": 21, "vingt deux": 22,
+}
+_AGE_SPELLED = re.compile(r"\b(" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)) + r") ans\b")
 _MINOR_WORDS = re.compile(r"\b(?:mineure?s?|moins de 18|pas majeure?)\b")
 _ADULT_WORDS = re.compile(r"\b(?:majeure?s?|adultes?|plus de 18|18 ans ou plus)\b")
 _UNKNOWN_WORDS = re.compile(r"\b(?:je sais pas|sais pas|jsp|aucune idee|prefere pas|pas dire|je dirai pas)\b")
@@ -75,6 +84,8 @@ def typed_minor_answer(folded: str, intent: str | None, age: Any = None) -> tupl
         return True, value
     if match := _AGE_ALONE.match(folded.strip()):
         return True, int(match[1]) < 18
+    if match := _AGE_SPELLED.search(folded):
+        return True, _AGE_WORDS[match[1]] < 18
     if _MINOR_WORDS.search(folded):
         return True, True
     if _ADULT_WORDS.search(folded):

@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from actions.core.helplines import default_directory
 from bot.adapter.services import Services
-from bot.responses import load_buttons
+from bot.responses import load_buttons, load_responses
 from bot.storage.handoffs import (
     aware,
     due_for_reannounce,
@@ -225,6 +225,8 @@ async def request(
         svc.card("edit", handoff.id)  # its urgency may have risen
     if trigger == "critical" and not new and handoff is not None:
         return  # a second crisis message while waiting: the contacts were sent, no need to repeat
+    if payload.get("audience") == "parent" and f"{key}_parent" in load_responses():
+        key = f"{key}_parent"  # a parent keeps the vous of the conversation
     text = svc.render(key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe())
     await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 

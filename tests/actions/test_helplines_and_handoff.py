@@ -40,7 +40,7 @@ async def test_handoff_payload_is_structured_and_carries_no_user_text(domain: di
     assert payload == {"situation": "grooming", "urgency": "high", "audience": "parent", "minor": True,
                        "platform": "roblox", "steps_given": ["utter_grooming_parent_1"]}
     assert "Kevin" not in str(dispatcher.messages) and "0612345678" not in str(dispatcher.messages)
-    assert dispatcher.messages[1]["response"] == "utter_general_handoff_requested"
+    assert dispatcher.messages[1]["response"] == "utter_general_handoff_requested_parent"  # a parent keeps the vous
     assert dispatcher.messages[1]["open_now"]  # someone is always reachable (24/7 lines)
 
 

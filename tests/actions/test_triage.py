@@ -61,8 +61,28 @@ async def test_a_known_age_goes_straight_to_step_one(domain: dict[str, Any]) -> 
 
 
 async def test_an_unsure_triage_is_confirmed_with_buttons(domain: dict[str, Any]) -> None:
-    dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium", confidence=0.4)), domain)
+    tracker = make_tracker("harassment", triage("harassment", "medium", confidence=0.4))
+    tracker.latest_message["text"] = "il se passe un truc bizarre avec des gens de ma classe sur les réseaux depuis une semaine"
+    dispatcher, events = await run(tracker, domain)
     assert responses_of(dispatcher)[-1] == "utter_general_confirm_situation"
+    assert SlotSet("asked", "situation") in events  # a typed answer to the menu does what its button does
+
+
+async def test_a_first_fragment_invites_the_rest_of_the_story(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("grooming", triage("grooming", "medium", confidence=0.4))
+    tracker.latest_message["text"] = "ya un gars sur snap"
+    tracker.latest_message["intent_ranking"] = [{"name": "grooming", "confidence": 0.4}, {"name": "harassment", "confidence": 0.3}]
+    dispatcher, events = await run(tracker, domain)
+    assert responses_of(dispatcher)[1:] == ["utter_general_go_on"]  # no menu, no advice yet
+    assert SlotSet("evidence", {"grooming": 0.4, "harassment": 0.3}) in events
+
+
+async def test_a_story_told_in_pieces_begins_the_advice_once_it_adds_up(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("sextortion", triage("sextortion", "high", confidence=0.45), {"evidence": {"sextortion": 0.5, "grooming": 0.1}})
+    tracker.latest_message["text"] = "il veut 100 balles"
+    tracker.latest_message["intent_ranking"] = [{"name": "sextortion", "confidence": 0.45}]
+    dispatcher, _ = await run(tracker, domain)
+    assert responses_of(dispatcher)[1] == "utter_sextortion_ack"
 
 
 async def test_a_high_urgency_incident_is_offered_a_person(domain: dict[str, Any]) -> None:
@@ -158,10 +178,25 @@ async def test_a_typed_answer_to_the_age_question_does_what_its_button_does(
     assert SlotSet("minor", minor) in events and SlotSet("asked", None) in events and SlotSet("step", 1.0) in events
 
 
-async def test_an_incident_told_instead_of_the_age_is_triaged_as_usual(domain: dict[str, Any]) -> None:
+async def test_more_of_the_story_instead_of_the_age_is_noted_and_the_advice_begins(domain: dict[str, Any]) -> None:
     slots = {"situation": "sextortion", "step": 0.0, "asked": "minor"}
-    dispatcher, _ = await run(make_tracker("harassment", triage("harassment", "medium"), slots), domain)
-    assert responses_of(dispatcher)[1] == "utter_harassment_ack"
+    tracker = make_tracker("harassment", triage("harassment", "medium"), slots)
+    tracker.latest_message["text"] = "et en plus il m'insulte tous les soirs sur insta depuis une semaine"
+    dispatcher, events = await run(tracker, domain)
+    # A less serious reading is a detail of the same story: no second acknowledgement, and
+    # the age question is not asked twice (the default advice, written for minors).
+    assert responses_of(dispatcher)[1] == "utter_general_noted"
+    assert "utter_sextortion_ack" not in responses_of(dispatcher) and "utter_general_ask_minor" not in responses_of(dispatcher)
+    assert SlotSet("step", 1.0) in events
+
+
+async def test_a_more_serious_incident_switches_the_track_and_says_so(domain: dict[str, Any]) -> None:
+    slots = {"situation": "image_sharing", "step": 1.0}
+    tracker = make_tracker("sextortion", triage("sextortion", "high"), slots)
+    tracker.latest_message["text"] = "il veut 100e sinon il envoie tout a ma classe"
+    dispatcher, events = await run(tracker, domain)
+    assert responses_of(dispatcher)[1:3] == ["utter_general_switch", "utter_sextortion_ack"]
+    assert SlotSet("situation", "sextortion") in events
 
 
 async def test_a_parent_stays_a_parent_when_a_message_reads_like_a_friend(domain: dict[str, Any]) -> None:
