@@ -37,7 +37,7 @@ class ActionRequestHandoff(RelaisAction):
         text = str((tracker.latest_message or {}).get("text") or "")
         audience = audience_of(tracker, turn_triage(tracker))
         lexicon = default_dialogue()
-        if text and lexicon.faq_topic(text) == "bot_identity" and "ask_person" not in lexicon.fired(text):
+        if text and lexicon.is_question(text) and lexicon.faq_topic(text) == "bot_identity" and "ask_person" not in lexicon.fired(text):
             # "tu es un robot ?" is a question to the bot, not a request: an honest answer.
             say(dispatcher, tracker, in_register(domain, "utter_faq_bot_identity", audience))
             return []

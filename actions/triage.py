@@ -13,6 +13,7 @@ The order is the order of what matters (docs/dialogue.md):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -51,6 +52,18 @@ TYPED_SITUATION_FLOOR = 0.25
 # Branches that answer only inside an incident about images or blackmail.
 COMPLIED_SITUATIONS = frozenset({"sextortion", "grooming", "image_sharing"})
 SMALL_TALK = frozenset({"affirm", "deny", "thanks", "greet"})
+# A parent's "il a 13 ans" is the child's age (in a teen's message it may be the aggressor's).
+CHILD_AGE = re.compile(r"\b(\d{1,2}) ?ans\b")
+ADULT = 18
+# A message of a few words that mentions an age ("il a 13 ans comme moi") tells an age, not an incident.
+AGE_MENTION = re.compile(r"\b\d{1,2} ?ans\b")
+AGE_MESSAGE_WORDS = 6
+# A more serious situation switches the track only when the model is at least this sure
+# ("sur un groupe telegram avec ma photo" after a doxxing story is no leak of intimate images).
+SWITCH_CONFIDENCE = 0.75
+# A fragment this short switches only to blackmail: "sur un groupe telegram avec ma photo"
+# after a doxxing story is a detail of it, even if read as a leak of intimate images.
+FRAGMENT_WORDS = 8
 
 
 class ActionTriageMessage(Action):
@@ -82,7 +95,9 @@ class Turn:
         if not triage and self.intent == "express_distress":
             # The "Je n'en peux plus" button of the stop check: the person said it.
             triage = {"situation": NONE, "urgency": CRITICAL, "audience": "victim", "confidence": 1.0}
-        if is_critical(tracker, triage) or self.still_in_crisis(triage):
+        alone = triage.get("urgency") == CRITICAL
+        in_context = is_critical(tracker, triage) or self.still_in_crisis(triage)
+        if alone or (in_context and not self.service_question()):
             triage = {**triage, "urgency": CRITICAL}  # in context (actions/common.py)
         if triage and (register := audience_of(tracker, triage)):
             triage = {**triage, "audience": register}  # who is writing is remembered
@@ -102,9 +117,15 @@ class Turn:
             return False
         if "no_answer" in self.cues and self.tracker.get_slot("urgency") == CRITICAL:
             return True
+        if "hopeless" in self.cues:
+            return True  # "à quoi bon" after a blackmail story
         # Ending words without a farewell ("jpeux plus", "j'arrête tout"); a farewell in an
         # incident is critical from IN_INCIDENT_FACTOR, like any message (is_critical).
         return self.intent in ("goodbye", "stop") and "farewell" not in self.cues and ends_with_distress(triage)
+
+    def service_question(self) -> bool:
+        """A question about a service ("Take It Down, ça marche pour ma fille ?"): context alone does not make it a crisis."""
+        return self.lexicon.is_question(self.text) and self.lexicon.faq_topic(self.text) not in (None, "bot_identity")
 
     def says_who(self, reading: str | None) -> str | None:
         """Who the writer says they are, when they say it: a parent stays a parent."""
@@ -127,7 +148,13 @@ class Turn:
         return int(self.tracker.get_slot("step") or 0)
 
     def minor(self) -> bool | None:
-        minor = minor_from_age(next(self.tracker.get_latest_entity_values("age"), None))
+        age = next(self.tracker.get_latest_entity_values("age"), None)
+        if age is None and self.register == "parent":
+            # "je suis la maman de Lucas, il a 13 ans", "une jeune de 15 ans que j'accompagne":
+            # an age under 18 in a parent's message is the child's (an adult's would be 18+).
+            under = [int(a) for a in CHILD_AGE.findall(self.folded) if int(a) < ADULT]
+            age = under[0] if under else None
+        minor = minor_from_age(age)
         if minor is not None:
             self.events.append(SlotSet("minor", minor))
             return minor
@@ -153,9 +180,12 @@ class Turn:
         return self.events
 
     def english(self) -> bool:
-        if not self.lexicon.is_english(self.text):
+        # Once the conversation is in English, a short "im 13" stays in English.
+        short_ok = self.tracker.get_slot("language") == "en" and self.lexicon.is_english(self.text, min_words=1)
+        if not (self.lexicon.is_english(self.text) or short_ok):
             return False
         say(self.dispatcher, self.tracker, "utter_general_english")  # numbers first, in English
+        self.events.append(SlotSet("language", "en"))
         if self.triage.get("urgency") == CRITICAL:
             alert_a_human(self.dispatcher, self.tracker, self.triage.get("situation"))
         return True
@@ -172,6 +202,8 @@ class Turn:
             self.events += [SlotSet("situation", situation), SlotSet("step", 0.0), SlotSet("evidence", None)]
         if "self_blame" in self.cues:
             self.say("utter_general_not_your_fault")  # after the contacts, what was asked for
+        if self.lexicon.is_question(self.text) and (topic := self.lexicon.faq_topic(self.text)):
+            self.say(f"utter_faq_{topic}")
         self.say("utter_general_listen" if "want_to_talk" in self.cues else CRISIS_OFFER)
         alert_a_human(self.dispatcher, self.tracker, situation)
         return True
@@ -267,7 +299,10 @@ class Turn:
         confidence = float(self.triage.get("confidence", 0.0))
         evidence = accumulate(self.tracker.get_slot("evidence"), situation_scores(self.ranking))
         current = self.situation
-        age_only, minor = typed_minor_answer(self.folded, None, None) if len(self.folded.split()) <= SHORT_ANSWER_WORDS else (False, None)
+        words = len(self.folded.split())
+        age_only, minor = typed_minor_answer(self.folded, None, None) if words <= SHORT_ANSWER_WORDS else (False, None)
+        if not age_only and words <= AGE_MESSAGE_WORDS and (mention := AGE_MENTION.search(self.folded)):
+            age_only, minor = True, minor_from_age(mention[0].split()[0].replace("ans", ""))
         if age_only and minor is not None:
             # "il a 16 ans" alone tells an age, not an incident.
             self.events.append(SlotSet("minor", minor))
@@ -286,7 +321,8 @@ class Turn:
                 self.events.append(SlotSet("evidence", evidence))
             self.not_yet_told(situation)
             return
-        if situation != NONE and confidence >= CONFIRM_BELOW and switches(current, situation):
+        fragment = words < FRAGMENT_WORDS and situation != "sextortion"  # "il veut 100 balles" is blackmail told
+        if situation != NONE and confidence >= SWITCH_CONFIDENCE and not fragment and switches(current, situation):
             self.say("utter_general_switch")
             self.begin(situation)
             return

@@ -70,8 +70,8 @@ class DialogueLexicon:
         return frozenset(name for name, cue in self.cues.items() if cue.fires(folded))
 
     def is_question(self, text: str) -> bool:
-        """Ends with a question mark, or opens like a question ("comment", "est-ce que"…)."""
-        return text.rstrip().endswith("?") or bool(self.openers.match(fold(text)))
+        """Holds a question mark, or opens like a question ("comment", "est-ce que"…)."""
+        return "?" in text or bool(self.openers.match(fold(text)))
 
     def faq_topic(self, text: str) -> str | None:
         """The FAQ topic a question is about, if any (first match in the file's order)."""
@@ -90,10 +90,10 @@ class DialogueLexicon:
         folded = fold(text)
         return next((mood for mood, patterns in self.moods if any(p.search(folded) for p in patterns)), None)
 
-    def is_english(self, text: str) -> bool:
+    def is_english(self, text: str, min_words: int = ENGLISH_MIN_WORDS) -> bool:
         """Most words are common English words ("he has my pictures, help")."""
         words = re.findall(r"[a-z]+", fold(text))
-        if len(words) < ENGLISH_MIN_WORDS:
+        if len(words) < min_words:
             return False
         return sum(w in self.english_words for w in words) / len(words) >= ENGLISH_SHARE
 

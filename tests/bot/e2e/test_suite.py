@@ -98,8 +98,11 @@ def _restart(c: Conversation, r: list[Reply]) -> bool:
 
 
 def _advice(c: Conversation, r: list[Reply], situation: str) -> bool:
+    """This turn is about that situation: its words, or the age question, a note or the step
+    buttons while that situation is the one being followed (details of the same story)."""
     shown = c.situation_shown(r)
-    return shown == situation or (shown is None and c.shows(r, "utter_general_ask_minor") and c.last_ack == situation)
+    continuing = c.shows(r, "utter_general_ask_minor", "utter_general_noted", *STEP_MENUS)
+    return shown == situation or (shown is None and continuing and c.last_ack == situation)
 
 
 def _police(c: Conversation, r: list[Reply]) -> bool:
