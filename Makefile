@@ -149,6 +149,12 @@ EVAL_BASE_REF ?= 3badb42
 eval: $(MODEL) ## This model vs main's before #11, on held-out, blind and outside data; baselines; 5-fold CV -> docs/evaluation.md
 	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --base-ref $(EVAL_BASE_REF) --out docs/evaluation.md
 
+.PHONY: conversations-blind
+conversations-blind: install $(MODEL) ## The second author's conversations through the real engine: how many hold (a measure, not a gate)
+	-RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) RELAIS_SUITE=tests/data/conversations_blind.yml \
+		RELAIS_SUITE_TRANSCRIPTS=var/conversations-blind $(BOT_PY) -m pytest -q tests/bot/e2e/test_suite.py \
+		--tb=no -rN | tail -n 1
+
 .PHONY: bench
 bench: $(MODEL) ## Latency, throughput, train time, Rasa memory -> docs/benchmark.md
 	@$(BUILD_DOMAIN)

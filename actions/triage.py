@@ -103,12 +103,20 @@ class Turn:
             triage = {**triage, "audience": register}  # who is writing is remembered
         if triage and (said := self.says_who(triage.get("audience"))):
             triage = {**triage, "audience": said}  # "c'est le papa de Nathan", "c'est pour ma pote"
+        if triage and (told := self.lexicon.country(self.text)):
+            # "je suis en Belgique": that country's helplines from this very reply on (the
+            # adapter keeps it, as if chosen with /pays).
+            triage = {**triage, "country": told}
+            metadata = message.setdefault("metadata", {}) if isinstance(message, dict) else {}
+            metadata["country"] = told
         self.triage = triage
         self.register = triage.get("audience")
         self.urgency = conversation_urgency(tracker, triage)
         self.events: list[EventType] = [SlotSet("urgency", self.urgency)]
         if self.register not in (None, "unknown"):
             self.events.append(SlotSet("audience", self.register))
+        if "country" in triage:
+            self.events.append(SlotSet("country", triage["country"]))
 
     # -- helpers ---------------------------------------------------------------------------
     def still_in_crisis(self, triage: dict[str, Any]) -> bool:
@@ -169,7 +177,7 @@ class Turn:
     # -- the decision ----------------------------------------------------------------------
     def decide(self) -> list[EventType]:
         self.dispatcher.utter_message(json_message={"triage": self.triage, "conversation_urgency": self.urgency})
-        for handled in (self.english, self.crisis, self.answer, self.distress, self.question):
+        for handled in (self.english, self.crisis, self.answer, self.distress, self.question, self.where):
             if handled():
                 return self.events
         if "ask_person" in self.cues and self.intent != "ask_human":
@@ -271,6 +279,14 @@ class Turn:
             self.events.append(SlotSet("asked", None))
         if new_incident and float(self.triage.get("confidence", 0.0)) >= CONFIRM_BELOW:
             return False  # "comment bloquer le mec qui me fait chanter ?": the advice follows
+        self.back_to_steps()
+        return True
+
+    def where(self) -> bool:
+        """Only a country told ("je suis en Belgique"): noted, with that country's emergency number."""
+        if "country" not in self.triage or self.triage.get("situation", NONE) != NONE:
+            return False
+        self.say("utter_general_country_noted")
         self.back_to_steps()
         return True
 

@@ -45,6 +45,7 @@ class DialogueLexicon:
     distress_emoji: frozenset[str]
     english_words: frozenset[str]
     moods: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
+    countries: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
 
     @classmethod
     def from_file(cls, path: Path = LEXICON_DIR / "dialogue.yml") -> DialogueLexicon:
@@ -62,6 +63,7 @@ class DialogueLexicon:
             distress_emoji=frozenset(data["distress_emoji"]),
             english_words=frozenset(str(w) for w in data["english_words"]),
             moods=tuple((mood, compiled(patterns)) for mood, patterns in data["mood"].items()),
+            countries=tuple((code, compiled(patterns)) for code, patterns in data["countries"].items()),
         )
 
     def fired(self, text: str) -> frozenset[str]:
@@ -89,6 +91,11 @@ class DialogueLexicon:
         """A typed answer to the wellbeing check: "bad" first (an answer with both is not better)."""
         folded = fold(text)
         return next((mood for mood, patterns in self.moods if any(p.search(folded) for p in patterns)), None)
+
+    def country(self, text: str) -> str | None:
+        """The country the person says they are in, if they say it."""
+        folded = fold(text)
+        return next((code for code, patterns in self.countries if any(p.search(folded) for p in patterns)), None)
 
     def is_english(self, text: str, min_words: int = ENGLISH_MIN_WORDS) -> bool:
         """Most words are common English words ("he has my pictures, help")."""

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.settings import COUNTRIES
 from bot.storage.cipher import ChatCipher
 from bot.storage.models import AuditEvent, Block, ChatRef, Conversation, Handoff, ProcessedUpdate, SentMessage
 
@@ -17,6 +18,7 @@ MAX_DETAIL_CHARS = 64  # audit details are labels and ids, never a message
 DELETABLE_FOR = timedelta(hours=48)  # Telegram lets a bot delete its messages for 48 hours
 BLOCK_DAYS = 90  # a block outlives /oubli (it identifies no one) but not this
 ENGINE_IDLE = timedelta(minutes=60)  # = session_expiration_time of domain.yml
+
 TRIAGE_FIELDS = ("situation", "urgency", "audience")
 
 
@@ -45,6 +47,9 @@ def save_triage(session: Session, pseudonym: str, triage: Mapping[str, object]) 
         value = triage.get(name)
         if isinstance(value, str):
             setattr(conversation, name, value)
+    if triage.get("country") in COUNTRIES:
+        # The person said where they are ("je suis en Belgique"): as if chosen with /pays.
+        conversation.country = str(triage["country"])
 
 
 def remember_chat(session: Session, cipher: ChatCipher, pseudonym: str, chat_id: int) -> None:

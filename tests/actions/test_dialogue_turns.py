@@ -114,3 +114,14 @@ async def test_a_parent_who_says_so_is_answered_with_vous(domain: dict[str, Any]
 async def test_more_of_the_same_story_is_noted_once(domain: dict[str, Any]) -> None:
     keys, _ = await run(said("sextortion", "et il m'a donné jusqu'à ce soir", IN_STEPS, situation="sextortion"), domain)
     assert keys[1:] == ["utter_general_noted", "utter_general_step_menu"]
+
+
+async def test_a_country_told_gives_that_countrys_numbers_at_once(domain: dict[str, Any]) -> None:
+    tracker = said("out_of_scope", "je suis en Belgique")
+    tracker.latest_message["metadata"] = {"country": "FR"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionTriageMessage().run(dispatcher, tracker, domain)
+    assert responses_of(dispatcher)[1:] == ["utter_general_country_noted"]
+    assert dispatcher.messages[1]["numero_urgence"] == "le 101 (police) ou le 112"  # Belgium's, this very reply
+    assert dispatcher.messages[0]["custom"]["triage"]["country"] == "BE"  # the adapter keeps it
+    assert SlotSet("country", "BE") in events

@@ -10,6 +10,7 @@ only if it fails (strict xfail), so a fix is noticed and the mark removed.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from actions.core.helplines import default_directory
 from bot.responses import filled, load_responses
 from tests.bot.e2e.conftest import Reply, World
 
-SUITE = Path(__file__).resolve().parents[2] / "data" / "conversations.yml"
+# `make conversations-blind` points this at tests/data/conversations_blind.yml: a second author's
+# set, played to measure, never read to fix (a conversation read is no longer blind).
+SUITE = Path(os.environ.get("RELAIS_SUITE") or Path(__file__).resolve().parents[2] / "data" / "conversations.yml")
 COUNTRY_BUTTONS = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg", "CA_QC": "Québec"}
 SITUATIONS = ("sextortion", "harassment", "grooming", "image_sharing", "impersonation", "doxxing")
 TUTOIEMENT = re.compile(r"\b(tu|te|toi|ton|ta|tes)\b|\bt['’]", re.IGNORECASE)
@@ -143,7 +146,7 @@ def check(conversation: Conversation, replies: list[Reply], tag: str) -> bool:
 def test_the_suite_is_well_formed() -> None:
     """Every tag is known, every conversation has turns, and the suite keeps its size (issue #12: ≥ 80)."""
     conversations = _load()
-    assert len(conversations) >= 80
+    assert len(conversations) >= (80 if SUITE.name == "conversations.yml" else 40)
     assert len({c["name"] for c in conversations}) == len(conversations)
     for conversation in conversations:
         assert conversation["who"] in ("victim", "parent", "witness")
@@ -193,4 +196,7 @@ async def test_conversation(world: World, spec: dict[str, Any]) -> None:
         conversation.read += replies
         conversation.begun |= {k for k in _firsts() if conversation.shows(replies, k)}
         conversation.last_ack = conversation.situation_shown(replies) or conversation.last_ack
+    if out := os.environ.get("RELAIS_SUITE_TRANSCRIPTS"):  # a folder: one transcript per conversation, for reading
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / f"{re.sub(r'[^a-z0-9]+', '-', spec['name'].lower())}.txt").write_text("\n".join(transcript), "utf-8")
     assert not failures, "\n".join(failures + ["", *transcript])

@@ -109,3 +109,13 @@ def test_retention_purges_idle_conversations(database: tuple[str, sessionmaker[S
     with transaction(factory) as session:
         assert session.get(Conversation, "old") is None and chat_of(session, CIPHER, "old") is None
         assert session.get(Conversation, "recent") is not None
+
+
+def test_a_country_the_person_told_is_kept_like_a_pays_choice(database: tuple[str, sessionmaker[Session]]) -> None:
+    _, factory = database
+    with transaction(factory) as session:
+        touch_conversation(session, "pseudo2", "FR", NOW)
+        save_triage(session, "pseudo2", {"situation": "none", "country": "CA_QC"})
+        save_triage(session, "pseudo2", {"situation": "none", "country": "Atlantis"})  # not a country we serve: ignored
+    with transaction(factory) as session:
+        assert session.get(Conversation, "pseudo2").country == "CA_QC"
