@@ -11,18 +11,24 @@ engine is down. Rules here are safety rules written down, not tuning:
 * a crisis-lexicon match raises urgency to ``critical`` and nothing lowers it;
 * an incident (situation other than ``none``) is at least ``medium``;
 * blackmail with a deadline or an amount is at least ``high``;
-* small talk (greetings, yes/no, thanks) has no audience.
+* small talk (greetings, yes/no, thanks) has no audience;
+* the audience follows the annotation guide's words (``audience_by_the_guide``): a writer who
+  says "je" about an incident is the victim, a general question or a pasted message where
+  nobody says "je" has no known writer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from actions.core.crisis import CrisisMatch, match_crisis
 from actions.core.cues import Entity
-from actions.core.labels import CRITICAL, NONE, URGENCIES, max_urgency, situation_of_intent
+from actions.core.dialogue import default_dialogue
+from actions.core.labels import AUDIENCES, CRITICAL, NONE, URGENCIES, max_urgency, situation_of_intent
+from actions.core.normalize import fold
 
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 
@@ -45,6 +51,34 @@ class Triage:
         return data
 
 
+# docs/labels.md, audience: "victim: the writer speaks about themself (je, moi, on m'a…)";
+# "unknown: nothing says who is writing: greetings, one-word messages, general questions".
+# On folded text (actions/core/normalize.py: "jsuis" is already "je suis").
+_FIRST_PERSON = re.compile(r"\b(je|j|moi|me|m|mon|ma|mes|nous|notre|nos)\b")
+_SECOND_PERSON = re.compile(r"\b(tu|t|te|toi|ton|ta|tes)\b")
+_SOMEONE_ELSES = re.compile(
+    r"\b(mon|ma|mes|notre|nos) (fils|fille|filles|enfant|enfants|ado|ados|eleve|eleves|pote|potes|amie|ami|amis|copine|"
+    r"copain|soeur|frere|cousine|cousin|neveu|niece|petit fils|petite fille|meilleure amie|meilleur ami|meilleure pote|"
+    r"meilleur pote|blonde|chum)\b"
+)
+
+
+def audience_by_the_guide(folded: str, question: bool, situation: str, urgency: str, audience: str) -> str:
+    """The model's audience, corrected where the annotation guide's own words decide.
+
+    Measured on blind_dev and heldout (never on blind): audience accuracy 0.935 -> 0.962 and
+    0.957 -> 0.966; the model's errors were mostly victim/unknown on these three patterns.
+    """
+    first = bool(_FIRST_PERSON.search(folded))
+    if audience == "unknown" and first and not _SOMEONE_ELSES.search(folded) and (situation != NONE or urgency != "low"):
+        return "victim"  # "je" and an incident or a danger: the writer speaks about themself
+    if not first and situation == NONE and urgency == "low" and question:
+        return "unknown"  # "comment on signale un compte ?": a general question
+    if not first and situation != NONE and _SECOND_PERSON.search(folded):
+        return "unknown"  # "t'es qu'une merde, va pleurer": a message pasted as received
+    return audience
+
+
 def _argmax(scores: Mapping[str, float], default: str) -> str:
     return max(scores, key=lambda k: scores[k]) if scores else default
 
@@ -58,6 +92,7 @@ def decide(
     entities: Iterable[Entity] = (),
     critical_score: float | None = None,
     critical_threshold: float = 1.0,
+    text: str | None = None,
 ) -> Triage:
     """Combine the model's scores with the safety rules (see module docstring).
 
@@ -81,6 +116,8 @@ def decide(
         audience = "unknown"
     if crisis.is_crisis:
         urgency = CRITICAL
+    if text is not None and audience in AUDIENCES:
+        audience = audience_by_the_guide(fold(text), default_dialogue().is_question(text), situation, urgency, audience)
     return Triage(
         situation=situation,
         urgency=urgency if urgency in URGENCIES else "low",

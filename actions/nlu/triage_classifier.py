@@ -175,6 +175,7 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             entities=entities,
             critical_score=scores.critical_score if self.model.critical_head is not None else None,
             critical_threshold=scores.critical_threshold,
+            text=message.get(TEXT) or "",
         )
         message.set(INTENT, best, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[: int(self.config["ranking_length"])], add_to_output=True)
