@@ -324,6 +324,10 @@ class Turn:
             self.events.append(SlotSet("minor", minor))
             if current == NONE:
                 self.say("utter_general_ask_what_happens")
+            elif self.step >= 1 and minor is not False:
+                # The steps already shown are the default ones, written for minors: no repeat.
+                self.say("utter_general_noted")
+                self.back_to_steps()
             else:
                 self.events += show_step(self.dispatcher, self.tracker, self.domain, max(self.step, 1), None, self.register, minor)
             return
