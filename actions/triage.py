@@ -399,6 +399,8 @@ class Turn:
             key = NONE_REPLIES["goodbye"]  # "merci, bonne nuit"
         elif self.intent == "out_of_scope" and self.register in ("parent", "witness"):
             key = NONE_REPLIES["ask_help"]  # "c'est pour ma pote": what happens to them?
+        elif key in (FALLBACK_REPLY, NONE_REPLIES["out_of_scope"]) and "hesitant" in self.cues:
+            key = NONE_REPLIES["ask_help"]  # "jsp si ça compte": invited to tell
         self.say(key)
         before = int(self.tracker.get_slot("misunderstood") or 0)
         misunderstood = before + 1 if key == FALLBACK_REPLY else 0

@@ -125,3 +125,8 @@ async def test_a_country_told_gives_that_countrys_numbers_at_once(domain: dict[s
     assert dispatcher.messages[1]["numero_urgence"] == "le 101 (police) ou le 112"  # Belgium's, this very reply
     assert dispatcher.messages[0]["custom"]["triage"]["country"] == "BE"  # the adapter keeps it
     assert SlotSet("country", "BE") in events
+
+
+async def test_a_hesitant_opener_is_invited_to_tell(domain: dict[str, Any]) -> None:
+    keys, _ = await run(said("out_of_scope", "mdr jsp si ca compte"), domain)
+    assert keys[1:] == ["utter_general_ask_what_happens"]
