@@ -49,11 +49,19 @@ def handoff_payload(tracker: Tracker) -> dict[str, Any]:
     }
 
 
-def alert_a_human(dispatcher: CollectingDispatcher, tracker: Tracker, situation: str | None = None) -> None:
-    """A critical message asks the adapter for a volunteer at once, without waiting to be asked."""
+def alert_a_human(
+    dispatcher: CollectingDispatcher, tracker: Tracker, situation: str | None = None, audience: str | None = None,
+) -> None:
+    """A critical message asks the adapter for a volunteer at once, without waiting to be asked.
+
+    The situation and the audience read on this very message are on the card (the slots are
+    only set once the action returns).
+    """
     payload = {**handoff_payload(tracker), "urgency": CRITICAL, "trigger": "critical"}
     if situation and situation != "none":
         payload["situation"] = situation
+    if audience and audience != "unknown":
+        payload["audience"] = audience
     dispatcher.utter_message(json_message={"handoff": payload})
 
 
@@ -141,7 +149,7 @@ def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     dispatcher.utter_message(json_message={"triage": triage, "conversation_urgency": CRITICAL})
     say(dispatcher, tracker, crisis_key(domain, tracker, triage))
     say(dispatcher, tracker, in_register(domain, CRISIS_OFFER, triage["audience"]))
-    alert_a_human(dispatcher, tracker, triage.get("situation"))
+    alert_a_human(dispatcher, tracker, triage.get("situation"), triage.get("audience"))
     events: list[EventType] = [SlotSet("urgency", CRITICAL)]
     if triage.get("audience") not in (None, "unknown"):
         events.append(SlotSet("audience", triage["audience"]))

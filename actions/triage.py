@@ -195,7 +195,7 @@ class Turn:
         say(self.dispatcher, self.tracker, "utter_general_english")  # numbers first, in English
         self.events.append(SlotSet("language", "en"))
         if self.triage.get("urgency") == CRITICAL:
-            alert_a_human(self.dispatcher, self.tracker, self.triage.get("situation"))
+            alert_a_human(self.dispatcher, self.tracker, self.triage.get("situation"), self.register)
         return True
 
     def crisis(self) -> bool:
@@ -213,7 +213,7 @@ class Turn:
         if self.lexicon.is_question(self.text) and (topic := self.lexicon.faq_topic(self.text)):
             self.say(f"utter_faq_{topic}")
         self.say("utter_general_listen" if "want_to_talk" in self.cues else CRISIS_OFFER)
-        alert_a_human(self.dispatcher, self.tracker, situation)
+        alert_a_human(self.dispatcher, self.tracker, situation, self.register)
         return True
 
     def answer(self) -> bool:

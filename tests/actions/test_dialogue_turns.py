@@ -130,3 +130,11 @@ async def test_a_country_told_gives_that_countrys_numbers_at_once(domain: dict[s
 async def test_a_hesitant_opener_is_invited_to_tell(domain: dict[str, Any]) -> None:
     keys, _ = await run(said("out_of_scope", "mdr jsp si ca compte"), domain)
     assert keys[1:] == ["utter_general_ask_what_happens"]
+
+
+async def test_the_volunteers_card_says_a_parent_wrote_from_the_first_message(domain: dict[str, Any]) -> None:
+    tracker = said("express_distress", "ma fille m'a dit qu'elle voulait plus vivre", urgency="critical", audience="parent")
+    dispatcher = CollectingDispatcher()
+    await ActionTriageMessage().run(dispatcher, tracker, domain)
+    card = next(m["custom"]["handoff"] for m in dispatcher.messages if "handoff" in (m.get("custom") or {}))
+    assert card["audience"] == "parent" and card["urgency"] == "critical"
