@@ -1,4 +1,4 @@
-"""Helplines as data (responses/helplines.yml): placeholders per country, who is open now."""
+"""Helplines as data (responses/helplines.yml): roles per country, who is open now."""
 
 from __future__ import annotations
 
@@ -15,16 +15,30 @@ import yaml
 from actions.core.paths import PROJECT_ROOT
 
 HELPLINES_FILE = PROJECT_ROOT / "responses" / "helplines.yml"
+# What responses/*.yml may name in braces; the meaning of each is in responses/helplines.yml.
 ROLES = (
-    "numero_urgence",
-    "ligne_suicide",
-    "ligne_enfance",
-    "ligne_cyber",
-    "ligne_victimes",
-    "signalement_public",
-    "retrait_mineur",
-    "retrait_majeur",
+    "emergency",
+    "medical",
+    "suicide",
+    "child_protection",
+    "listen_youth",
+    "listen_adult",
+    "cyber_help",
+    "exploitation_help",
+    "report_csam",
+    "report_illegal_content",
+    "remove_minor_image",
+    "removal_help_minor",
+    "remove_adult_image",
+    "victim_support",
+    "police_non_urgent",
+    "data_protection",
+    "school_staff",
 )
+# Read in a crisis reply, at any hour: every service they name must answer 24h/24.
+CRISIS_ROLES = ("emergency", "suicide", "child_protection")
+# A role's status is its weakest service's; from strongest to weakest.
+STATUSES = ("verified", "verified_press", "partly", "not_in_reference")
 # A placeholder, with what opens a sentence before it (if anything) in group 1.
 _PLACEHOLDER = re.compile(r"([.!?]\s+|\n)?\{([a-z_]+)\}")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -42,6 +56,8 @@ class Helpline:
     open: Any  # "always", None (hours not verified) or {days, from, to}
     url: str | None
     source: str
+    status: str
+    free: bool | None = None  # None: the reference does not say
 
     def is_open(self, when: datetime) -> bool:
         """True when verified hours say it answers at ``when`` (already in the country's zone)."""
@@ -58,11 +74,20 @@ class Helpline:
 
 
 @dataclass(frozen=True)
+class Role:
+    """What one role says in a country, and the services it names (none: a true sentence)."""
+
+    say: str
+    uses: tuple[str, ...]
+    status: str | None = None  # for a role that names no service: what the reference says of it
+
+
+@dataclass(frozen=True)
 class Country:
     code: str
     name: str
     tz: str
-    roles: dict[str, str]
+    roles: dict[str, Role]
     helplines: tuple[Helpline, ...]
 
 
@@ -76,6 +101,8 @@ def _helpline(data: dict[str, Any]) -> Helpline:
         open=data.get("open"),
         url=data.get("url"),
         source=data["source"],
+        status=data["status"],
+        free=data.get("free"),
     )
 
 
@@ -95,7 +122,7 @@ class Directory:
                 code=code,
                 name=spec["name"],
                 tz=spec["tz"],
-                roles=dict(spec["roles"]),
+                roles={name: Role(role["say"], tuple(role["uses"]), role.get("status")) for name, role in spec["roles"].items()},
                 helplines=tuple(_helpline(h) for h in spec["helplines"]),
             )
             for code, spec in data["countries"].items()
@@ -107,12 +134,23 @@ class Directory:
         return self.countries.get((code or "").upper(), self.countries[self.default_country])
 
     def placeholders(self, code: str | None) -> dict[str, str]:
-        """Values for the helpline placeholders of responses/*.yml in that country."""
-        return dict(self.country(code).roles)
+        """What each role says in that country, for the braces of responses/*.yml."""
+        return {name: role.say for name, role in self.country(code).roles.items()}
+
+    def services(self, code: str | None, role: str) -> list[Helpline]:
+        """The services a role names in that country (its own and the international ones)."""
+        country = self.country(code)
+        known = {h.id: h for h in (*country.helplines, *self.international)}
+        return [known[i] for i in country.roles[role].uses]
+
+    def status(self, code: str | None, role: str) -> str:
+        """The weakest status of the services a role names; "sentence" when it names none."""
+        found = [h.status for h in self.services(code, role)]
+        return max(found, key=STATUSES.index) if found else self.country(code).roles[role].status or "sentence"
 
     def fill(self, text: str, code: str | None) -> str:
         """Replace the helpline placeholders of ``text``; a value opening a sentence gets a capital."""
-        roles = self.country(code).roles
+        roles = self.placeholders(code)
 
         def value(match: re.Match[str]) -> str:
             found = roles.get(match[2])

@@ -122,7 +122,7 @@ async def test_a_country_told_gives_that_countrys_numbers_at_once(domain: dict[s
     dispatcher = CollectingDispatcher()
     events = await ActionTriageMessage().run(dispatcher, tracker, domain)
     assert responses_of(dispatcher)[1:] == ["utter_general_country_noted"]
-    assert dispatcher.messages[1]["numero_urgence"] == "le 101 (police) ou le 112"  # Belgium's, this very reply
+    assert dispatcher.messages[1]["emergency"] == "le 101 (police) ou le 112"  # Belgium's, this very reply
     assert dispatcher.messages[0]["custom"]["triage"]["country"] == "BE"  # the adapter keeps it
     assert SlotSet("country", "BE") in events
 

@@ -21,7 +21,7 @@ async def test_helplines_of_the_users_country(domain: dict[str, Any]) -> None:
     message = dispatcher.messages[0]
     assert message["response"] == "utter_general_helplines_list"
     assert "116 000" in message["helplines"] and "3018" not in message["helplines"]
-    assert message["numero_urgence"] == "le 101 (police) ou le 112"
+    assert message["emergency"] == "le 101 (police) ou le 112"
 
 
 def test_open_now_follows_the_clock(domain: dict[str, Any]) -> None:

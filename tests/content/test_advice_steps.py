@@ -1,4 +1,7 @@
-"""The advice steps: complete for every situation and audience, sourced, and never unsafe."""
+"""The advice steps: complete for every situation and audience, and sourced.
+
+That no text advises what it must not is checked by tests/tools/test_advice_check.py, over every
+sentence of responses/, steps included."""
 
 from __future__ import annotations
 
@@ -9,11 +12,9 @@ import pytest
 import yaml
 
 from actions.core.labels import SITUATIONS
-from actions.core.normalize import basic_fold
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIENCES = ("victim", "parent", "witness")
-FORBIDDEN = yaml.safe_load((Path(__file__).parent / "forbidden_advice.yml").read_text("utf-8"))["patterns"]
 
 
 def steps(situation: str) -> dict[str, list[dict]]:
@@ -39,21 +40,3 @@ def test_every_step_has_a_source_and_its_why_and_fits(key: str, variation: dict)
     assert meta.get("source"), key
     assert meta.get("why") and meta["why"] in variation["text"], key
     assert len(variation["text"]) <= 500, key
-
-
-@pytest.mark.parametrize(("key", "variation"), all_variations(), ids=lambda x: x if isinstance(x, str) else "")
-def test_no_step_gives_forbidden_advice(key: str, variation: dict) -> None:
-    text = basic_fold(variation["text"])
-    for name, pattern in FORBIDDEN.items():
-        assert not re.search(pattern, text), f"{key}: {name}"
-
-
-def test_the_forbidden_list_catches_what_it_names() -> None:
-    unsafe = {
-        "pay": "Paie-le pour qu'il arrête.",
-        "delete_evidence": "Supprime la conversation tout de suite.",
-        "blame": "Tu n'aurais pas dû envoyer cette photo.",
-        "confiscate": "Confisquez son téléphone pendant un mois.",
-    }
-    for name, text in unsafe.items():
-        assert re.search(FORBIDDEN[name], basic_fold(text)), name

@@ -63,8 +63,8 @@ def test_the_crisis_reply_carries_the_emergency_contacts() -> None:
 @pytest.mark.parametrize("key", [CRISIS_REPLY, DEGRADED_REPLY])
 def test_crisis_and_degraded_replies_give_the_emergency_number_of_every_country(key: str, country: str) -> None:
     text = default_directory().fill(load_responses()[key], country)
-    assert default_directory().placeholders(country)["numero_urgence"] in text
-    assert default_directory().placeholders(country)["ligne_suicide"] in text
+    assert default_directory().placeholders(country)["emergency"] in text
+    assert default_directory().placeholders(country)["suicide"] in text
 
 
 @pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
