@@ -105,6 +105,10 @@ validate: $(RASA_VENV)/.installed ## rasa data validate --fail-on-warnings
 classify: $(MODEL) ## One JSON triage per stdin line (use: make -s classify < messages.txt)
 	@$(RASA_PY) -m actions.nlu.classify --model $(MODEL)
 
+.PHONY: check-advice
+check-advice: $(BOT_VENV)/.installed ## Is this advice unsafe? One JSON line per stdin line (use: make -s check-advice < sentences.txt)
+	@$(BOT_PY) -m tools.advice_check
+
 .PHONY: run
 run: install $(MODEL) ## Start the engine and the chat (terminal chat without a Telegram token)
 	@$(BOT_PY) -m bot.launcher --rasa-python $(RASA_PY) --model $(MODEL) \
@@ -119,7 +123,7 @@ run-scaled: install $(MODEL) ## Scale-out layout locally: PostgreSQL, Redis, 2 R
 
 .PHONY: test
 test: install validate $(MODEL) ## Validate data, train if needed, run every test
-	RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) $(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data
+	RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) $(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data tests/tools
 	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions --ignore=tests/actions/core tests/nlu
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out var/test_core >var/test_core.log 2>&1 \
@@ -128,7 +132,7 @@ test: install validate $(MODEL) ## Validate data, train if needed, run every tes
 
 .PHONY: lint
 lint: $(BOT_VENV)/.installed ## ruff over actions/, bot/ and tests/
-	$(BOT_VENV)/bin/ruff check actions bot tests
+	$(BOT_VENV)/bin/ruff check actions bot tests tools
 
 .PHONY: audit
 audit: ## Known vulnerabilities in both lock files (pip-audit; reviewed Rasa findings: docs/security.md)
@@ -154,6 +158,10 @@ conversations-blind: install $(MODEL) ## The second author's conversations throu
 	-RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) RELAIS_SUITE=tests/data/conversations_blind.yml \
 		RELAIS_SUITE_TRANSCRIPTS=var/conversations-blind $(BOT_PY) -m pytest -q tests/bot/e2e/test_suite.py \
 		--tb=no -rN | tail -n 1
+
+.PHONY: check-advice-eval
+check-advice-eval: $(BOT_VENV)/.installed ## The advice checker on sentences written by others (blind set: figures only)
+	@$(BOT_PY) -m tools.advice_eval
 
 .PHONY: bench
 bench: $(MODEL) ## Latency, throughput, train time, Rasa memory -> docs/benchmark.md
