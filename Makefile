@@ -159,6 +159,10 @@ conversations-blind: install $(MODEL) ## The second author's conversations throu
 		RELAIS_SUITE_TRANSCRIPTS=var/conversations-blind $(BOT_PY) -m pytest -q tests/bot/e2e/test_suite.py \
 		--tb=no -rN | tail -n 1
 
+.PHONY: helplines-table
+helplines-table: $(BOT_VENV)/.installed ## The helplines by role and country, with their status, and the crisis screens -> docs/helplines.md
+	@$(BOT_PY) -m tools.helplines_doc --out docs/helplines.md
+
 .PHONY: check-advice-eval
 check-advice-eval: $(BOT_VENV)/.installed ## The advice checker on sentences written by others (blind set: figures only)
 	@$(BOT_PY) -m tools.advice_eval

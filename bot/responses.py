@@ -62,6 +62,11 @@ def degraded_reply(text: str, country: str) -> tuple[dict[str, Any], list[str]]:
     return triage, [filled(key, country) for key in degraded_reply_keys(triage)]
 
 
+def in_register(key: str, audience: str | None) -> str:
+    """The parent variant of a response when a parent writes and one exists: they keep the vous."""
+    return f"{key}_parent" if audience == "parent" and f"{key}_parent" in load_responses() else key
+
+
 def text_of(key: str) -> str:
     """The text of one response; a missing key is a bug caught by tests/content."""
     return load_responses()[key]

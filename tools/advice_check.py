@@ -46,6 +46,7 @@ _CLAUSE_END = re.compile(r"[.;:!?\n•💡()]+")
 _RESET = re.compile(r",|\b(?:et|mais|puis|alors|sinon|donc|sauf que|par contre|ensuite|apres ca)\b(?! (?:de|d|a|ne|n|si)\b)")
 _NEGATION_WORD = re.compile(r"\b(?:ne|n)\b")
 _NEGATION_PARTICLE = re.compile(r"\b(?:pas|jamais|plus|rien|aucun|aucune|point|ni|nullement|guere|personne)\b")
+_PARTICLE_SOON = r"^(?:\W*\w+){0,5}?\W*\b(?:pas|jamais|plus|rien|aucun|aucune|nullement|personne|ni)\b"  # within 5 words
 # "faire supprimer les contenus et fermer les comptes": an infinitive after "et" shares the verb before.
 _INFINITIVE_NEXT = re.compile(r"\s+\w+(?:er|ir|re)\b")
 # Words that forbid what follows them in the clause.
@@ -60,7 +61,8 @@ _FORBIDS = re.compile(
 )
 # Negations that push to act: "n'hésite pas à le rencontrer" is advice to meet.
 _PUSHES = re.compile(
-    r"\b(?:n hesit\w* (?:pas|surtout pas|jamais)|pourquoi (?:ne )?pas|pourquoi (?:tu|vous) (?:ne |n )?(?:\w+ ){0,3}pas|n oubli\w* pas|ne t inquiet\w* pas|ne vous inquiet\w* pas|"
+    r"\b(?:n hesit\w* (?:pas|surtout pas|jamais)|pourquoi (?:ne )?pas|pourquoi (?:tu|vous) (?:ne |n )?(?:\w+ ){0,3}pas|"
+    r"n oubli\w* pas|ne t inquiet\w* pas|ne vous inquiet\w* pas|"
     r"ne tard\w* pas|n attend\w* pas|ne te gene pas|ne vous genez pas|ne perds pas de temps|ne perdez pas de temps|"
     r"ne te prive pas|ne vous privez pas|tu n as qu a|vous n avez qu a|t as qu a|il n y a qu a|y a qu a|ya qu a|"
     r"n y a pas d autre (?:choix|solution)|pas le choix|pas d autre choix|ne reflechis pas|ne reflechissez pas|"
@@ -68,7 +70,8 @@ _PUSHES = re.compile(
 )
 # The act is told, not advised: a subject of its own, a condition, a demand, a past.
 _DESCRIBES = re.compile(
-    r"(?:\bqui\b[^,;]{0,40}$)|(?:\b(?:que|qu) (?:on|il|elle|ils|elles)(?: (?:te|t|vous|lui|leur|les|le|la|l|en|y|ne|n))*\s*$)|(?:\b(?:utilise|utilisent|cherche|cherchent|veut|veulent|sert|servent|se sert|s en sert|s en servent)\b[^,]{0,40}\bpour\s*$)|"
+    r"(?:\bqui\b[^,;]{0,40}$)|(?:\b(?:que|qu) (?:on|il|elle|ils|elles)(?: (?:te|t|vous|lui|leur|les|le|la|l|en|y|ne|n))*\s*$)|"
+    r"(?:\b(?:utilise|utilisent|cherche|cherchent|veut|veulent|sert|servent|se sert|s en sert|s en servent)\b[^,]{0,40}\bpour\s*$)|"
     r"(?:\b(?:il|elle|ils|elles|qui|quelqu un|ca|cela|ce qui|l auteur|ce compte|cette personne|le harceleur|"
     r"le maitre chanteur|la plateforme|les plateformes|le reseau|la police|l outil|le site|le service|ce service|"
     r"ces services|ses amis|les autres|certains|beaucoup|personne|je|j|me)(?: (?:ne|n|te|t|vous|lui|leur|les|le|la|l|m|me|"
@@ -195,7 +198,10 @@ _SUGGESTS = re.compile(
 # The clause opens with an infinitive: the act is what the sentence talks about, and a bad
 # consequence said after it (no comma between) takes it back: "supprimer les messages trop vite
 # peut empêcher la police…", "envoyer une photo à quelqu'un n'est pas une faute".
-_INFINITIVE = r"(?!(?:votre|notre|autre|entre|contre|quatre|premier|dernier|hier|cher|leur|super|hiver|lettre|centre|ordre|genre|libre|propre|pauvre|nombre|membre|titre)\b)\w{2,}(?:er|ir|re)\b"
+_INFINITIVE = (
+    r"(?!(?:votre|notre|autre|entre|contre|quatre|premier|dernier|hier|cher|leur|super|hiver|lettre|centre|ordre|genre|"
+    r"libre|propre|pauvre|nombre|membre|titre)\b)\w{2,}(?:er|ir|re)\b"
+)
 _OPENS_WITH_INFINITIVE = re.compile(r"^\s*(?:le fait de |le fait d )?(?:(?:le|la|les|l|lui|leur|te|t|se|s|en|y) )*" + _INFINITIVE)
 _BAD_CONSEQUENCE = re.compile(
     r"^[^,;]{0,80}?\b(?:risque\w*|(?:peut|peuvent|pourrait|pourraient|va|vont)\b[^,;]{0,20}?\b(?:mettre|empech\w*|fai\w* disparaitre|"
@@ -260,15 +266,13 @@ def _taken_back(rule: str, clause: str, sentence: str, match: re.Match[str]) -> 
     governing = before[pushed.end():] if pushed else before
     if _FORBIDS.search(governing):
         return True
-    negation = None
-    for negation in _NEGATION_WORD.finditer(governing):
-        pass
-    if negation is not None:
-        # "ne le rencontre jamais", "n'envoie plus rien", "il ne faut pas payer"
-        if _NEGATION_PARTICLE.search(governing[negation.end():]) or re.match(
-            r"^(?:\W*\w+){0,5}?\W*\b(?:pas|jamais|plus|rien|aucun|aucune|nullement|personne|ni)\b", clause[match.start():match.end() + 25]
-        ):
-            return True
+    negations = list(_NEGATION_WORD.finditer(governing))
+    # "ne le rencontre jamais", "n'envoie plus rien", "il ne faut pas payer"
+    if negations and (
+        _NEGATION_PARTICLE.search(governing[negations[-1].end():])
+        or re.match(_PARTICLE_SOON, clause[match.start():match.end() + 25])
+    ):
+        return True
     if rule == "blame":
         return False  # "t'avais qu'à pas l'envoyer": the "pas" is part of the blame
     # texting drops the "ne": "paye pas", "le rencontre jamais"

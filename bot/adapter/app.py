@@ -136,6 +136,7 @@ def build_application(settings: Settings) -> Application:
     app.add_handler(CommandHandler("aide", user.on_help, filters=PRIVATE))
     app.add_handler(CommandHandler("urgence", user.on_urgence, filters=PRIVATE))
     app.add_handler(CommandHandler("pays", user.on_pays, filters=PRIVATE))
+    app.add_handler(CommandHandler("preuves", user.on_preuves, filters=PRIVATE))
     app.add_handler(CommandHandler("oubli", user.on_oubli, filters=PRIVATE))
     app.add_handler(CommandHandler("stop", user.on_stop, filters=PRIVATE))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, user.on_help))

@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from actions.core.helplines import default_directory
 from bot.adapter.services import Services
-from bot.responses import load_buttons, load_responses
+from bot.responses import in_register, load_buttons
 from bot.storage.handoffs import (
     aware,
     due_for_reannounce,
@@ -225,8 +225,7 @@ async def request(
         svc.card("edit", handoff.id)  # its urgency may have risen
     if trigger == "critical" and not new and handoff is not None:
         return  # a second crisis message while waiting: the contacts were sent, no need to repeat
-    if payload.get("audience") == "parent" and f"{key}_parent" in load_responses():
-        key = f"{key}_parent"  # a parent keeps the vous of the conversation
+    key = in_register(key, str(payload.get("audience")))
     text = svc.render(key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe())
     await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 
@@ -295,8 +294,9 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         handoff, tell_user, chat_id, country = announced
         svc.card("repost", handoff.id)
         if tell_user and chat_id is not None:
-            text = svc.render("utter_handoff_still_waiting", country, open_now=open_now(svc, country, now))
-            await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, "utter_handoff_still_waiting"))
+            key = in_register("utter_handoff_still_waiting", handoff.audience)
+            text = svc.render(key, country, open_now=open_now(svc, country, now))
+            await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 
 
 

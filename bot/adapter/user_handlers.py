@@ -8,6 +8,7 @@ import html
 import logging
 import time
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,16 +19,19 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from actions.core.crisis import match_crisis
+from actions.core.helplines import default_directory
 from actions.core.normalize import as_message
 from actions.core.replies import CRISIS_REPLY
 from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
-from bot.responses import degraded_reply
+from bot.responses import degraded_reply, in_register
 from bot.storage.db import transaction
 from bot.storage.handoffs import close, last_closed, open_handoff, queue_message
+from bot.storage.models import Conversation
 from bot.storage.repository import (
+    choose_country,
     country_of,
     erase,
     first_delivery,
@@ -39,7 +43,16 @@ from bot.storage.repository import (
 )
 
 log = logging.getLogger("relais.adapter")
-COUNTRY_NAMES = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg", "CA_QC": "Québec"}
+# A deep link t.me/<bot>?start=BE (a poster, a school's page) sets the country: these codes, in any case.
+DEEP_LINK_CODES = {"FR": "FR", "BE": "BE", "CH": "CH", "LU": "LU", "QC": "CA_QC", "CA": "CA_QC", "CA_QC": "CA_QC"}
+OTHER_COUNTRY = "OTHER"
+
+
+def country_buttons(svc: Services) -> list[dict[str, str]]:
+    """One button per country of responses/helplines.yml, and "another country"."""
+    countries = default_directory().countries
+    buttons = [{"title": c.name, "payload": f"country:{code}"} for code, c in countries.items()]
+    return [*buttons, {"title": svc.text("utter_adapter_country_other_button"), "payload": f"country:{OTHER_COUNTRY}"}]
 MAX_RELAY_CHARS = 4000
 
 
@@ -52,6 +65,19 @@ def _keyboard(svc: Services, owner: str, message: BotMessage) -> InlineKeyboardM
         return None
     rows = [[InlineKeyboardButton(b["title"], callback_data=svc.button_token(owner, b["payload"]))] for b in message.buttons]
     return InlineKeyboardMarkup(rows)
+
+
+async def _audience_and_choice(svc: Services, pseudo: str) -> tuple[str, bool]:
+    """Who writes (as last read) and whether the country was chosen; unknown and no if the database is down."""
+
+    def read(session: Session) -> tuple[str, bool]:
+        conversation = session.get(Conversation, pseudo)
+        return (conversation.audience, conversation.country_chosen) if conversation else ("unknown", False)
+
+    try:
+        return await svc.in_db(read)
+    except SQLAlchemyError:
+        return "unknown", False
 
 
 async def _country(svc: Services, pseudo: str) -> str:
@@ -76,34 +102,42 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         return
     try:
         update_id = update.update_id
-        relaying, country = await svc.in_db(lambda session: _record_turn(session, svc, update_id, pseudo, chat.id, cid, text, crisis))
+        turn = await svc.in_db(lambda session: _record_turn(session, svc, update_id, pseudo, chat.id, cid, text, crisis))
+        relaying, country = turn.relaying, turn.country
     except DuplicateUpdate:
         log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
         return
     except SQLAlchemyError as error:
         # No database: nothing can be stored or relayed, but the person still gets an answer.
         log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
-        for message in bundle([BotMessage(line) for line in degraded_reply(text, svc.settings.default_country)[1]]):
+        texts = degraded_reply(text, svc.settings.default_country)[1]
+        if match_crisis(text).is_crisis:  # the country is not known here: 112/911 too
+            texts.append(elsewhere(svc, "utter_adapter_country_elsewhere", svc.settings.default_country))
+        for message in bundle([BotMessage(line) for line in texts]):
             await context.bot.send_message(chat.id, html.escape(message.text), parse_mode=ParseMode.HTML)
         return
     if relaying:
         if crisis:  # the volunteer is alerted, and the person still gets the contacts first
-            contacts = html.escape(svc.text(CRISIS_REPLY, country))
+            contacts = html.escape(crisis_contacts(svc, country, turn.audience, turn.country_chosen))
             await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
         await relay.deliver_pending(context.bot, svc)
         return
     handoff_request: dict[str, object] | None = None
     try:
-        reply = await _with_typing(context, chat.id, svc.engine.send(pseudo, text, metadata={"country": country, "channel": "telegram"}))
+        metadata = {"country": country, "country_chosen": turn.country_chosen, "channel": "telegram"}
+        reply = await _with_typing(context, chat.id, svc.engine.send(pseudo, text, metadata=metadata))
         if not reply.messages:  # e.g. the action server is down: Rasa answers with nothing
             raise EngineUnavailable("empty reply")
         messages, triage, handoff_request = reply.messages, reply.triage, reply.handoff
     except EngineUnavailable as error:
         log.warning("engine_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, error)
         triage, texts = degraded_reply(text, country)
-        messages = [BotMessage(t) for t in texts]
+        messages = [BotMessage(t) for t in texts]  # a crisis here gets 112/911 and the choice from country_offer
         if triage.get("urgency") == "critical":  # no engine, but a volunteer must still be alerted
             handoff_request = {**triage, "trigger": "critical"}
+    offer = country_offer(svc, turn, text, triage, messages)
+    if offer is not None:
+        messages = [*messages, offer]
     sent = [
         await context.bot.send_message(chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m))
         for m in bundle(messages)  # as few Telegram messages as read well, contacts still first
@@ -111,6 +145,8 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
 
     def finish(session: Session) -> None:  # one commit for the whole turn
         relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
+        if offer is not None and (conversation := session.get(Conversation, pseudo)) is not None:
+            conversation.country_offered = True
         if triage:
             save_triage(session, pseudo, triage)
         record_event(session, "replies_out", pseudo, correlation=cid, count=len(sent))
@@ -142,13 +178,61 @@ class DuplicateUpdate(Exception):
     """Telegram delivered an update we already handled."""
 
 
+@dataclass(frozen=True)
+class Turn:
+    """What the adapter knows of the conversation when a message arrives."""
+
+    relaying: bool
+    country: str
+    country_chosen: bool
+    country_offered: bool
+    situation: str  # before this message
+    audience: str
+
+
+def crisis_contacts(svc: Services, country: str, audience: str, country_chosen: bool) -> str:
+    """The crisis reply without the engine, in the register of who writes, 112/911 too if the country is unknown."""
+    key = f"{CRISIS_REPLY}_{audience}" if audience in ("parent", "witness") else CRISIS_REPLY
+    contacts = svc.text(key, country)
+    return contacts if country_chosen else f"{contacts}\n{elsewhere(svc, 'utter_adapter_country_elsewhere', country)}"
+
+
+def elsewhere(svc: Services, key: str, country: str) -> str:
+    """A country notice: it names the country whose numbers were just given."""
+    return svc.render(key, country, country_name=default_directory().country(country).name)
+
+
+# The bot's own questions: the country is not asked on top of them, but on the next turn.
+QUESTION_PAYLOADS = ("/set_minor", "/choose_situation")
+
+
+def country_offer(
+    svc: Services, turn: Turn, text: str, triage: dict[str, object] | None, messages: list[BotMessage]
+) -> BotMessage | None:
+    """The one-tap country choice while the country is unknown: with every crisis reply (after the
+    contacts, with 112/911), and once otherwise, on the welcome or when an incident's advice is shown
+    with no other question pending. It comes last: the advice is never held back."""
+    if turn.country_chosen or (triage or {}).get("country"):
+        return None
+    triage = triage or {}
+    parent = triage.get("audience") == "parent" or turn.audience == "parent"
+    asking = any(str(b.get("payload", "")).startswith(QUESTION_PAYLOADS) for m in messages for b in m.buttons)
+    if triage.get("urgency") == "critical":
+        key = "utter_adapter_country_elsewhere_choose"
+    elif not turn.country_offered and not asking and (text == "/greet" or triage.get("situation") not in (None, "none")):
+        key = "utter_adapter_country_ask"
+    else:
+        return None
+    return BotMessage(elsewhere(svc, f"{key}_parent" if parent else key, turn.country), country_buttons(svc))
+
+
 def _record_turn(
     session: Session, svc: Services, update_id: int, pseudo: str, chat_id: int, cid: str, text: str, crisis: bool
-) -> tuple[bool, str]:
+) -> Turn:
     """Store the turn (update id, activity, chat); queue it for the volunteer if a relay is on.
 
-    Returns (relaying, country). One transaction: the update id and the relayed text are
-    written together, so the text is neither lost nor doubled.
+    One transaction: the update id and the relayed text are written together, so the text is
+    neither lost nor doubled.
     """
     if not first_delivery(session, update_id):
         raise DuplicateUpdate
@@ -167,7 +251,9 @@ def _record_turn(
         if crisis:
             queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
         record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
-    return relaying, country
+    return Turn(
+        relaying, country, conversation.country_chosen, conversation.country_offered, conversation.situation, conversation.audience
+    )
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -189,8 +275,21 @@ async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, inten
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start: the welcome, through the engine (greet)."""
-    await command_turn(update, context, "/greet")
+    """/start: the welcome, through the engine (greet); a deep link t.me/<bot>?start=BE sets the country first."""
+    svc = services(context)
+    assert update.effective_chat is not None
+    args = context.args or []
+    if args:
+        code = DEEP_LINK_CODES.get(args[0].strip().upper())
+        pseudo = svc.pseudonym_of(update.effective_chat.id)
+        if code is None:  # a poster with a typo: a kind word and the list, nothing stored
+            keyboard = _keyboard(svc, pseudo, BotMessage("", country_buttons(svc)))
+            await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard)
+        else:
+            with transaction(svc.sessions) as session:
+                choose_country(session, pseudo, code, datetime.now(UTC))
+                record_event(session, "country_set", pseudo, country=code, via="deep_link")
+    await converse(update, context, "/greet")
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,10 +306,20 @@ async def on_urgence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """/urgence: the emergency contacts at once, without the engine."""
     svc = services(context)
     assert update.effective_chat is not None
-    country = await _country(svc, svc.pseudonym_of(update.effective_chat.id))
     pseudo = svc.pseudonym_of(update.effective_chat.id)
-    contacts = html.escape(svc.text(CRISIS_REPLY, country))
+    country = await _country(svc, pseudo)
+    audience, chosen = await _audience_and_choice(svc, pseudo)
+    contacts = html.escape(crisis_contacts(svc, country, audience, chosen))
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, contacts, parse_mode=ParseMode.HTML)
+
+
+async def on_preuves(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/preuves: what to note as evidence, never the image; sent in the chat, nothing stored."""
+    svc = services(context)
+    assert update.effective_chat is not None
+    pseudo = svc.pseudonym_of(update.effective_chat.id)
+    audience = (await _audience_and_choice(svc, pseudo))[0]
+    await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(in_register("utter_faq_evidence", audience)))
 
 
 async def on_pays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -218,11 +327,7 @@ async def on_pays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     assert update.effective_chat is not None
     owner = svc.pseudonym_of(update.effective_chat.id)
-    rows = [
-        [InlineKeyboardButton(name, callback_data=svc.button_token(owner, f"country:{code}"))]
-        for code, name in COUNTRY_NAMES.items()
-    ]
-    keyboard = InlineKeyboardMarkup(rows)
+    keyboard = _keyboard(svc, owner, BotMessage("", country_buttons(svc)))
     await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_choose_country"), reply_markup=keyboard)
 
 
@@ -296,7 +401,8 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if choice == "handoff:cancel" and handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
-    await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(key, country))
+    audience = (await _audience_and_choice(svc, pseudo))[0]
+    await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(in_register(key, audience), country))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -313,8 +419,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if payload.startswith("country:"):
         code = payload.split(":", 1)[1]
+        if code == OTHER_COUNTRY:  # nothing to store: the numbers that work almost everywhere
+            await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text("utter_adapter_country_other"))
+            return
+        if code not in default_directory().countries:  # a payload from an older version of the list
+            keyboard = _keyboard(svc, pseudo, BotMessage("", country_buttons(svc)))
+            await context.bot.send_message(chat_id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard)
+            return
         with transaction(svc.sessions) as session:
-            touch_conversation(session, pseudo, code, datetime.now(UTC)).country = code
+            choose_country(session, pseudo, code, datetime.now(UTC))
             record_event(session, "country_set", pseudo, country=code)
         await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text("utter_adapter_country_set", code))
         return
@@ -331,7 +444,7 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(svc.sessions) as session:
         handoff = open_handoff(session, pseudo)
         if handoff is not None and handoff.status == "claimed":
-            key = "utter_handoff_text_only"  # nothing is relayed but text
+            key = in_register("utter_handoff_text_only", handoff.audience)  # nothing is relayed but text
     country = await _country(svc, pseudo)
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(key, country))
 

@@ -26,6 +26,7 @@ from bot.adapter.handoff import (
     waiting_time,
 )
 from bot.adapter.services import Services
+from bot.responses import in_register
 from bot.storage.db import transaction
 from bot.storage.handoffs import (
     block,
@@ -100,6 +101,7 @@ async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff:
         chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
         country = country_of(session, handoff.pseudonym, svc.settings.default_country)
     if chat_id is not None:
+        key = in_register(key, handoff.audience)  # a parent keeps the vous
         text = svc.render(key, country, open_now=open_now(svc, country, svc.clock()))
         await send_user(context.bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 

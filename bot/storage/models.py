@@ -21,6 +21,10 @@ class Conversation(Base):
 
     pseudonym: Mapped[str] = mapped_column(String(32), primary_key=True)
     country: Mapped[str] = mapped_column(String(8), default="FR")
+    # False until the person picks or says a country: until then replies carry 112/911 too.
+    country_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # True once the one-tap choice was shown outside a crisis: it is not offered again (a crisis always offers it).
+    country_offered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     situation: Mapped[str] = mapped_column(String(20), default="none")
     urgency: Mapped[str] = mapped_column(String(10), default="low")
     audience: Mapped[str] = mapped_column(String(10), default="unknown")

@@ -38,6 +38,13 @@ def country_of(session: Session, pseudonym: str, default: str) -> str:
     return conversation.country if conversation else default
 
 
+def choose_country(session: Session, pseudonym: str, country: str, now: datetime) -> None:
+    """The person picked ``country`` (a button, /pays, a deep link): kept like a triage label."""
+    conversation = touch_conversation(session, pseudonym, country, now)
+    conversation.country = country
+    conversation.country_chosen = True
+
+
 def save_triage(session: Session, pseudonym: str, triage: Mapping[str, object]) -> None:
     """Keep the triage labels (never the text they were read from)."""
     conversation = session.get(Conversation, pseudonym)
@@ -50,6 +57,7 @@ def save_triage(session: Session, pseudonym: str, triage: Mapping[str, object]) 
     if triage.get("country") in COUNTRIES:
         # The person said where they are ("je suis en Belgique"): as if chosen with /pays.
         conversation.country = str(triage["country"])
+        conversation.country_chosen = True
 
 
 def remember_chat(session: Session, cipher: ChatCipher, pseudonym: str, chat_id: int) -> None:

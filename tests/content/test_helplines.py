@@ -40,7 +40,10 @@ def test_a_role_names_only_services_of_its_country_and_says_their_number(code: s
         assert set(role.uses) <= own, f"{code} {name}: a service of another country"
         for service in DIRECTORY.services(code, name):
             # The number said is the one of the service named (never another service's).
-            assert (service.number or "") in role.say or (service.url or "").split("//")[-1].split("/")[0].removeprefix("www.") in role.say.lower() or service.name.split(" (")[0].split(" —")[0] in role.say, (code, name, service.id)
+            site = (service.url or "").split("//")[-1].split("/")[0].removeprefix("www.")
+            short_name = service.name.split(" (")[0].split(" —")[0]
+            named = (service.number or "") in role.say or site in role.say.lower() or short_name in role.say
+            assert named, (code, name, service.id)
 
 
 @pytest.mark.parametrize("code", sorted(DIRECTORY.countries))

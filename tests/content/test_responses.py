@@ -83,3 +83,38 @@ def test_every_response_key_named_in_the_actions_exists() -> None:
         named |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text("utf-8")))
     assert named, "the scan found no key: the test would prove nothing"
     assert named - set(load_responses()) == set()
+
+
+# Tutoiement for teens and friends, vouvoiement for parents and educators (the register lint).
+TU = re.compile(r"\b(?:tu|te|toi|ton|ta|tes|t'(?!y a))\b|\b\w+-toi\b", re.IGNORECASE)
+VOUS = re.compile(r"\b(?:vous|votre|vos)\b|\b\w+ez\b(?<!\bchez)(?<!\bassez)(?<!\bnez)", re.IGNORECASE)
+# A plural, not a vous: "demande à ton adulte de confiance… ou allez-y ensemble".
+REGISTER_EXCEPTIONS = {"utter_image_sharing_victim_6"}
+
+
+def register_of(key: str) -> str | None:
+    if key.endswith("_parent") or "_parent_" in key:
+        return "vous"
+    if key.startswith(("utter_volunteer_", "utter_adapter_")) or key.endswith("_button"):
+        return None  # volunteers' texts, and adapter notices said before we know who writes
+    if key.endswith("_witness") or "_witness_" in key or "_victim_" in key or key.startswith(
+        ("utter_general_", "utter_faq_", "utter_handoff_")
+    ):
+        return "tu"
+    return None
+
+
+@pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_text_keeps_the_register_of_who_it_is_written_for(key: str, variation: dict) -> None:
+    register = register_of(key)
+    if register is None or key in REGISTER_EXCEPTIONS:
+        return
+    text = re.sub(r"«[^»]*»|\{[a-z_]+\}", "", variation["text"])  # quotes and filled values are not ours
+    wrong = (TU if register == "vous" else VOUS).findall(text)
+    assert not wrong, f"{key} is written in {register}, but says {wrong}"
+
+
+def test_the_register_lint_sees_a_mismatch() -> None:
+    assert TU.findall("Appelez le 3018 avec ton enfant.") == ["ton"]
+    assert VOUS.findall("Parles-en à un adulte, puis contactez le 3018.") == ["contactez"]
+    assert not VOUS.findall("Va chez un adulte, tu en as assez fait.")

@@ -133,11 +133,13 @@ async def test_a_parent_is_answered_with_vous_about_grooming(world: World) -> No
 
 async def test_start_urgence_media_and_edits(world: World) -> None:
     [welcome] = await world.say("/start")
-    assert welcome.text == fr("utter_general_welcome")
+    assert welcome.text.startswith(fr("utter_general_welcome"))  # then the country, offered in one tap
     assert "Tu restes anonyme" in welcome.text and "ni ton nom ni ton numéro" in welcome.text
+    assert "Belgique" in welcome.buttons and "dans quel pays" in welcome.text
 
     [contacts] = await world.say("/urgence")
-    assert contacts.text == fr("utter_general_crisis") and "3114" in contacts.text and "112" in contacts.text
+    assert contacts.text.startswith(fr("utter_general_crisis")) and "3114" in contacts.text and "112" in contacts.text
+    assert "le 911 au Canada" in contacts.text  # the country is not known yet
 
     photo = world.text_update("x")
     del photo["message"]["text"]
@@ -161,7 +163,7 @@ async def test_start_urgence_media_and_edits(world: World) -> None:
 async def test_belgium_gets_belgian_numbers(world: World) -> None:
     [question] = await world.say("/pays")
     assert question.text == text_of("utter_adapter_choose_country")
-    assert list(question.buttons) == ["France", "Belgique", "Suisse", "Luxembourg", "Québec"]
+    assert list(question.buttons) == ["France", "Belgique", "Suisse", "Luxembourg", "Canada (Québec)", "Autre pays"]
     [noted] = await world.press(question, "Belgique")
     assert noted.text == filled("utter_adapter_country_set", "BE") and "101" in noted.text
 

@@ -27,7 +27,7 @@ from tests.bot.e2e.conftest import Reply, World
 # `make conversations-blind` points this at tests/data/conversations_blind.yml: a second author's
 # set, played to measure, never read to fix (a conversation read is no longer blind).
 SUITE = Path(os.environ.get("RELAIS_SUITE") or Path(__file__).resolve().parents[2] / "data" / "conversations.yml")
-COUNTRY_BUTTONS = {"FR": "France", "BE": "Belgique", "CH": "Suisse", "LU": "Luxembourg", "CA_QC": "Québec"}
+COUNTRY_BUTTONS = {code: country.name for code, country in default_directory().countries.items()}
 SITUATIONS = ("sextortion", "harassment", "grooming", "image_sharing", "impersonation", "doxxing")
 TUTOIEMENT = re.compile(r"\b(tu|te|toi|ton|ta|tes)\b|\bt['’]", re.IGNORECASE)
 VOUVOIEMENT = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
@@ -109,7 +109,7 @@ def _advice(c: Conversation, r: list[Reply], situation: str) -> bool:
 
 
 def _police(c: Conversation, r: list[Reply]) -> bool:
-    return default_directory().placeholders(c.country)["numero_urgence"] in _texts(r)
+    return default_directory().placeholders(c.country)["emergency"] in _texts(r)
 
 
 CHECKS: dict[str, Callable[[Conversation, list[Reply]], bool]] = {
