@@ -126,6 +126,8 @@ _CAUSED = re.compile(
     r"|\b(?:pouss|forc|oblig|incit|contraind)\w*(?: (?:te|t|vous|le|la|les|l|lui))? (?:a|de|d)\s*$"
     r"|\b(?:pret|prete|pretes|prets|preparee?s?|decidee?s?) (?:a|de|d)\s*$"
 )
+# Words after which "ne garde rien" is still advice ("surtout ne garde rien", "il faut que tu ne…").
+_ADVISING_BEFORE_NE = frozenset("tu vous t que qu de d a et puis alors donc surtout mais bref stp franchement vraiment".split())
 _ONLY_CLITICS = re.compile(r"\s*(?:(?:te|t|vous|lui|leur|le|la|les|l|me|m|se|s|en|y|ne|n)\s+)*")
 # A blame act that holds its own negation ("tu n'aurais pas dû") is taken back only by these.
 _BLAME_TAKEN_BACK = re.compile(
@@ -242,6 +244,9 @@ def _taken_back(rule: str, clause: str, sentence: str, match: re.Match[str]) -> 
     # The act's own words hold the negation ("tu n'aurais pas dû", "plus de téléphone"): not a "ne … pas" around it.
     own_negation = bool(re.match(r"^(?:(?:tu|vous|il|elle|t|ca|on) )?(?:ne|n|plus|pas|fallait|faut)\b", match[0]))
     if own_negation:  # "tu n'aurais pas dû", "elle n'aura plus accès à": the negation is the act
+        reported = re.search(r"\b(?:que|qu) (?:il|elle|ils|elles)\s*$", before)  # "dites-lui qu'elle n'aura plus…"
+        if match[0].startswith(("ne ", "n ")) and (words := before.split()) and words[-1] not in _ADVISING_BEFORE_NE and not reported:
+            return True  # "Relais ne garde rien": a subject of its own, told not advised
         return rule == "blame" and bool(_BLAME_TAKEN_BACK.search(before))
     first = match[0].split(" ", 1)[0]
     if first in _NOUN_LIKE and _DETERMINER_BEFORE.search(head):
