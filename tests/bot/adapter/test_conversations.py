@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.ext import Application
 
-from bot.adapter.app import build_application
-from bot.settings import Settings
+from tests.bot.adapter.harness import polling_app
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
@@ -28,46 +26,12 @@ ENGINE_REPLY = [
 ]
 
 
-async def start_services(app: Application) -> None:
-    """What run_polling/run_webhook do before receiving updates."""
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    await app.start()
-
-
-async def stop_services(app: Application) -> None:
-    await app.stop()
-    await app.post_shutdown(app)  # type: ignore[misc]
-    await app.shutdown()
-
-
-async def start(app: Application) -> None:
-    await start_services(app)
-    await app.updater.start_polling(poll_interval=0.0, timeout=0)  # type: ignore[union-attr]
-
-
-async def stop(app: Application) -> None:
-    await app.updater.stop()  # type: ignore[union-attr]
-    await stop_services(app)
-
-
 @pytest.fixture()
 async def world(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[dict[str, Any]]:
     caplog.set_level(logging.INFO)
     with telegram_running(FakeTelegram()) as telegram, engine_running(FakeEngine(reply=ENGINE_REPLY)) as engine:
-        env = {
-            "PSEUDONYM_KEY": "k" * 48,
-            "TELEGRAM_BOT_TOKEN": "123:test",
-            "TELEGRAM_API_BASE_URL": f"{telegram.url}/bot",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}",
-            "RASA_URL": engine.url,
-        }
-        app = build_application(Settings.from_env(env, tmp_path / "var"))
-        await start(app)
-        try:
+        async with polling_app(telegram, engine, tmp_path):
             yield {"telegram": telegram, "engine": engine, "db": tmp_path / "relais.db", "log": caplog}
-        finally:
-            await stop(app)
 
 
 async def test_a_message_goes_to_the_engine_under_a_pseudonym_and_replies_come_back(world: dict[str, Any]) -> None:

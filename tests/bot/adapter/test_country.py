@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapter.app import build_application
-from bot.settings import Settings
-from tests.bot.adapter.test_conversations import start, stop
+from tests.bot.adapter.harness import polling_app
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
@@ -32,19 +30,8 @@ GREETING = [{"custom": {"triage": {"situation": "none", "urgency": "low", "audie
 async def world(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
     engine = FakeEngine(reply=INCIDENT, script={"/greet": GREETING})
     with telegram_running(FakeTelegram()) as telegram, engine_running(engine):
-        env = {
-            "PSEUDONYM_KEY": "k" * 48,
-            "TELEGRAM_BOT_TOKEN": "123:test",
-            "TELEGRAM_API_BASE_URL": f"{telegram.url}/bot",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}",
-            "RASA_URL": engine.url,
-        }
-        app = build_application(Settings.from_env(env, tmp_path / "var"))
-        await start(app)
-        try:
+        async with polling_app(telegram, engine, tmp_path):
             yield {"telegram": telegram, "engine": engine, "db": tmp_path / "relais.db"}
-        finally:
-            await stop(app)
 
 
 def press(telegram: FakeTelegram, update_id: int, message: dict[str, Any], title: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.adapter.app import build_application
 from bot.settings import Settings
-from tests.bot.adapter.test_conversations import start, stop
+from tests.bot.adapter.harness import start, stop
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text

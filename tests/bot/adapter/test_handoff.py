@@ -23,7 +23,7 @@ from bot.adapter.app import build_application
 from bot.settings import Settings
 from bot.storage.db import make_engine, session_factory
 from bot.storage.models import AuditEvent, Handoff, Outbox
-from tests.bot.adapter.test_conversations import start, stop
+from tests.bot.adapter.harness import start, stop
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram

@@ -26,7 +26,7 @@ from bot.adapter.app import build_application
 from bot.launcher import VAR, start_engine, stop_engine
 from bot.pseudonym import pseudonym
 from bot.settings import Settings
-from tests.bot.adapter.test_conversations import start, stop
+from tests.bot.adapter.harness import start, stop
 from tests.bot.fake_telegram import FakeTelegram, private_text
 from tests.bot.fake_telegram import running as telegram_running
 from tests.net import free_port, required_path

@@ -37,7 +37,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.adapter.app import build_application
 from bot.settings import Settings
-from tests.bot.adapter.test_conversations import start_services, stop_services
+from tests.bot.adapter.harness import start_services, stop_services
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram
