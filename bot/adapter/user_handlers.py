@@ -135,7 +135,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         messages = [BotMessage(t) for t in texts]  # a crisis here gets 112/911 and the choice from country_offer
         if triage.get("urgency") == "critical":  # no engine, but a volunteer must still be alerted
             handoff_request = {**triage, "trigger": "critical"}
-    offer = country_offer(svc, turn, text, triage, messages)
+    offer = country_offer(svc, turn, text, triage)
     if offer is not None:
         messages = [*messages, offer]
     sent = [
@@ -202,24 +202,17 @@ def elsewhere(svc: Services, key: str, country: str) -> str:
     return svc.render(key, country, country_name=default_directory().country(country).name)
 
 
-# The bot's own questions: the country is not asked on top of them, but on the next turn.
-QUESTION_PAYLOADS = ("/set_minor", "/choose_situation")
-
-
-def country_offer(
-    svc: Services, turn: Turn, text: str, triage: dict[str, object] | None, messages: list[BotMessage]
-) -> BotMessage | None:
+def country_offer(svc: Services, turn: Turn, text: str, triage: dict[str, object] | None) -> BotMessage | None:
     """The one-tap country choice while the country is unknown: with every crisis reply (after the
-    contacts, with 112/911), and once otherwise, on the welcome or when an incident's advice is shown
-    with no other question pending. It comes last: the advice is never held back."""
+    contacts, with 112/911), and once otherwise, on the welcome or on the first reply to an incident.
+    It comes last, in a message of its own: the advice and the bot's own question come first."""
     if turn.country_chosen or (triage or {}).get("country"):
         return None
     triage = triage or {}
     parent = triage.get("audience") == "parent" or turn.audience == "parent"
-    asking = any(str(b.get("payload", "")).startswith(QUESTION_PAYLOADS) for m in messages for b in m.buttons)
     if triage.get("urgency") == "critical":
         key = "utter_adapter_country_elsewhere_choose"
-    elif not turn.country_offered and not asking and (text == "/greet" or triage.get("situation") not in (None, "none")):
+    elif not turn.country_offered and (text == "/greet" or triage.get("situation") not in (None, "none")):
         key = "utter_adapter_country_ask"
     else:
         return None

@@ -3,6 +3,7 @@ reply says 112/911 until it is known, a deep link sets it, a bad code gets the l
 
 from __future__ import annotations
 
+import asyncio
 import html
 import sqlite3
 import time
@@ -112,18 +113,17 @@ async def test_preuves_gives_the_evidence_checklist_and_never_asks_for_the_image
     assert engine.received == []
 
 
-async def test_the_country_waits_for_the_bots_own_question_to_be_answered(world: dict[str, Any]) -> None:
+async def test_the_country_comes_after_the_bots_own_question_and_only_once(world: dict[str, Any]) -> None:
     telegram, engine = world["telegram"], world["engine"]
     engine.script["ya un mec il a mes photos"] = [
         {"custom": {"triage": {"situation": "sextortion", "urgency": "high", "audience": "victim"}}},
         {"text": "Moins de 18 ans ?", "buttons": [{"title": "Oui", "payload": '/set_minor{"minor": true}'}]},
     ]
     telegram.push(private_text(1, CHAT_ID, "ya un mec il a mes photos"))
-    [question] = await telegram.wait_for(1)
-    assert question["text"] == "Moins de 18 ans ?"  # one question at a time
+    question, offer = await telegram.wait_for(2)
+    assert question["text"] == "Moins de 18 ans ?" and "dans quel pays" in offer["text"]  # the bot's question first
     telegram.push(private_text(2, CHAT_ID, "15"))
-    offer = (await telegram.wait_for(3))[2]
-    assert "dans quel pays" in offer["text"]
     telegram.push(private_text(3, CHAT_ID, "et après ?"))
     await telegram.wait_for(4)
+    await asyncio.sleep(0.3)
     assert len(telegram.sent()) == 4  # offered once, not at every turn
