@@ -45,6 +45,9 @@ def test_fragments_questions_and_stories_are_no_request(text: str) -> None:
         ("il a dit qu'il allait venir chez moi ce soir", "someone_coming"),
         ("je suis seule a la maison", "someone_coming"),
         ("il m'attend devant le collège", "someone_coming"),
+        ("un des gars a dit qu'il venait chez moi ce soir pour me défoncer", "someone_coming"),
+        ("ils vont me tabasser à la sortie demain", "someone_coming"),
+        ("il a dit qu'il passera chez moi après les cours", "someone_coming"),
     ],
 )
 def test_branches(text: str, cue: str) -> None:
@@ -53,7 +56,13 @@ def test_branches(text: str, cue: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "cue"),
-    [("jai rien payé", "already_complied"), ("c'est pas ma faute", "self_blame"), ("je veux parler a quelqu'un", "want_to_talk")],
+    [
+        ("jai rien payé", "already_complied"),
+        ("c'est pas ma faute", "self_blame"),
+        ("je veux parler a quelqu'un", "want_to_talk"),
+        ("demain le contrôle de maths va me défoncer", "someone_coming"),
+        ("ce soir le match ils vont nous défoncer mdr", "someone_coming"),
+    ],
 )
 def test_branch_near_misses(text: str, cue: str) -> None:
     assert cue not in LEXICON.fired(text)
