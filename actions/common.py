@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.core import replies
 from actions.core.content import responses_of
 from actions.core.dialogue import default_dialogue
 from actions.core.helplines import default_directory
@@ -77,10 +78,8 @@ def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: 
 
 
 def in_register(domain: dict[str, Any], key: str, audience: str | None) -> str:
-    """The variant of a general response for who is writing (parents: vouvoiement), if any."""
-    if audience in ("parent", "witness") and f"{key}_{audience}" in responses_of(domain):
-        return f"{key}_{audience}"
-    return key
+    """The variant of a response for who is writing (parents: vouvoiement), if the domain has one."""
+    return replies.in_register(key, audience, responses_of(domain))
 
 
 def turn_triage(tracker: Tracker) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import yaml
 from actions.core.decide import degraded_triage
 from actions.core.helplines import default_directory
 from actions.core.replies import degraded_reply_keys
+from actions.core.replies import in_register as variant_for
 
 RESPONSES_DIR = Path(__file__).resolve().parents[1] / "responses"
 _VALUE = re.compile(r"\{([a-z_]+)\}")
@@ -63,8 +64,8 @@ def degraded_reply(text: str, country: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def in_register(key: str, audience: str | None) -> str:
-    """The parent variant of a response when a parent writes and one exists: they keep the vous."""
-    return f"{key}_parent" if audience == "parent" and f"{key}_parent" in load_responses() else key
+    """The variant of a response for who is writing, if responses/ has one (a parent keeps the vous)."""
+    return variant_for(key, audience, load_responses())
 
 
 def text_of(key: str) -> str:

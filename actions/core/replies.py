@@ -6,12 +6,20 @@ the words themselves live in responses/*.yml.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from actions.core.labels import CRITICAL, NONE
 
 CRISIS_REPLY = "utter_general_crisis"
+REGISTERS = ("parent", "witness")  # who has variants of their own: parents in vous, friends about their friend
+
+
+def in_register(key: str, audience: str | None, known: Container[str]) -> str:
+    """The variant of ``key`` for who is writing (``key_parent``, ``key_witness``) when it exists, else ``key``."""
+    return f"{key}_{audience}" if audience in REGISTERS and f"{key}_{audience}" in known else key
+
+
 DEGRADED_REPLY = "utter_general_degraded"
 FALLBACK_REPLY = "utter_general_fallback"
 

@@ -43,9 +43,11 @@ from bot.storage.repository import (
 )
 
 log = logging.getLogger("relais.adapter")
-# A deep link t.me/<bot>?start=BE (a poster, a school's page) sets the country: these codes, in any case.
-DEEP_LINK_CODES = {"FR": "FR", "BE": "BE", "CH": "CH", "LU": "LU", "QC": "CA_QC", "CA": "CA_QC", "CA_QC": "CA_QC"}
+# A deep link t.me/<bot>?start=BE (a poster, a school's page) sets the country: a code of
+# responses/helplines.yml, in any case, or one of these shorter names for it.
+DEEP_LINK_ALIASES = {"QC": "CA_QC", "CA": "CA_QC"}
 OTHER_COUNTRY = "OTHER"
+MAX_RELAY_CHARS = 4000
 
 
 def country_buttons(svc: Services) -> list[dict[str, str]]:
@@ -53,7 +55,13 @@ def country_buttons(svc: Services) -> list[dict[str, str]]:
     countries = default_directory().countries
     buttons = [{"title": c.name, "payload": f"country:{code}"} for code, c in countries.items()]
     return [*buttons, {"title": svc.text("utter_adapter_country_other_button"), "payload": f"country:{OTHER_COUNTRY}"}]
-MAX_RELAY_CHARS = 4000
+
+
+def deep_link_country(argument: str) -> str | None:
+    """The country a /start argument names, or None."""
+    code = argument.strip().upper()
+    code = DEEP_LINK_ALIASES.get(code, code)
+    return code if code in default_directory().countries else None
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -67,17 +75,19 @@ def _keyboard(svc: Services, owner: str, message: BotMessage) -> InlineKeyboardM
     return InlineKeyboardMarkup(rows)
 
 
-async def _audience_and_choice(svc: Services, pseudo: str) -> tuple[str, bool]:
-    """Who writes (as last read) and whether the country was chosen; unknown and no if the database is down."""
+async def _standing(svc: Services, pseudo: str) -> tuple[str, str, bool]:
+    """Country, who writes (as last read) and whether the country was chosen, in one read; the
+    defaults (default country, unknown, not chosen) for someone new or if the database does not answer."""
+    default = (svc.settings.default_country, "unknown", False)
 
-    def read(session: Session) -> tuple[str, bool]:
+    def read(session: Session) -> tuple[str, str, bool]:
         conversation = session.get(Conversation, pseudo)
-        return (conversation.audience, conversation.country_chosen) if conversation else ("unknown", False)
+        return (conversation.country, conversation.audience, conversation.country_chosen) if conversation else default
 
     try:
         return await svc.in_db(read)
     except SQLAlchemyError:
-        return "unknown", False
+        return default
 
 
 async def _country(svc: Services, pseudo: str) -> str:
@@ -111,7 +121,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         # No database: nothing can be stored or relayed, but the person still gets an answer.
         log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
         texts = degraded_reply(text, svc.settings.default_country)[1]
-        if match_crisis(text).is_crisis:  # the country is not known here: 112/911 too
+        if crisis:  # the country is not known here: 112/911 too
             texts.append(elsewhere(svc, "utter_adapter_country_elsewhere", svc.settings.default_country))
         for message in bundle([BotMessage(line) for line in texts]):
             await context.bot.send_message(chat.id, html.escape(message.text), parse_mode=ParseMode.HTML)
@@ -192,8 +202,7 @@ class Turn:
 
 def crisis_contacts(svc: Services, country: str, audience: str, country_chosen: bool) -> str:
     """The crisis reply without the engine, in the register of who writes, 112/911 too if the country is unknown."""
-    key = f"{CRISIS_REPLY}_{audience}" if audience in ("parent", "witness") else CRISIS_REPLY
-    contacts = svc.text(key, country)
+    contacts = svc.text(in_register(CRISIS_REPLY, audience), country)
     return contacts if country_chosen else f"{contacts}\n{elsewhere(svc, 'utter_adapter_country_elsewhere', country)}"
 
 
@@ -273,7 +282,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_chat is not None
     args = context.args or []
     if args:
-        code = DEEP_LINK_CODES.get(args[0].strip().upper())
+        code = deep_link_country(args[0])
         pseudo = svc.pseudonym_of(update.effective_chat.id)
         if code is None:  # a poster with a typo: a kind word and the list, nothing stored
             keyboard = _keyboard(svc, pseudo, BotMessage("", country_buttons(svc)))
@@ -300,8 +309,7 @@ async def on_urgence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     svc = services(context)
     assert update.effective_chat is not None
     pseudo = svc.pseudonym_of(update.effective_chat.id)
-    country = await _country(svc, pseudo)
-    audience, chosen = await _audience_and_choice(svc, pseudo)
+    country, audience, chosen = await _standing(svc, pseudo)
     contacts = html.escape(crisis_contacts(svc, country, audience, chosen))
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, contacts, parse_mode=ParseMode.HTML)
 
@@ -311,7 +319,7 @@ async def on_preuves(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     svc = services(context)
     assert update.effective_chat is not None
     pseudo = svc.pseudonym_of(update.effective_chat.id)
-    audience = (await _audience_and_choice(svc, pseudo))[0]
+    audience = (await _standing(svc, pseudo))[1]
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(in_register("utter_faq_evidence", audience)))
 
 
@@ -374,6 +382,8 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     choice = query.data or ""
     with transaction(svc.sessions) as session:
         country = country_of(session, pseudo, svc.settings.default_country)
+        conversation = session.get(Conversation, pseudo)  # already loaded by country_of: no second query
+        audience = conversation.audience if conversation else "unknown"
         handoff = open_handoff(session, pseudo)
         if choice == "handoff:keep" and handoff is not None:
             key = "utter_handoff_kept"
@@ -394,7 +404,6 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if choice == "handoff:cancel" and handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
-    audience = (await _audience_and_choice(svc, pseudo))[0]
     await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(in_register(key, audience), country))
 
 
