@@ -116,12 +116,16 @@ _JUDGED_AFTER = re.compile(
     r"|^[^,.;:!?]{0,60}?\b(?:aggrave|aggravent|blesse|blessent|expose|exposent|nuit|nuisent|ne sert|ne servent|ne fait|ne font|"
     r"n arrete|n arretent|fait souffrir|fait du mal|rend|rendent|coute|coutent)\b"
 )
-_MODAL_AFTER = re.compile(r"^\s*(?:peut|peuvent|pourrait|pourraient|risque|risquent|va|vont|fait|font|rend|rendent|permet|permettent)\b")
+# A word that opens an infinitive's clause ("bloquer…"), not a determiner or an adjective in -re/-er.
+_INFINITIVE = (
+    r"(?!(?:votre|notre|autre|entre|contre|quatre|premier|dernier|hier|cher|leur|super|hiver|lettre|centre|ordre|genre|"
+    r"libre|propre|pauvre|nombre|membre|titre)\b)\w{2,}(?:er|ir|re)\b"
+)
 # The act is made to happen by someone else, or can happen: "faire fermer son compte", "bloquer peut effacer".
 _CAUSED = re.compile(
     r"\b(?:faire|fasse|fassent|font|fera|feront|permet|permettent|permettre|aide a|aident a|aider a|sert a|servent a|"
     r"s en servent pour|utilisent|utilise|cherchent a|cherche a|visent a)\b[^;]{0,60}$"
-    r"|^\s*(?:(?:le|la|les|l|lui|leur|se|s|en|y) )*(?!(?:votre|notre|autre|entre|contre|quatre)\b)\w{2,}(?:er|ir|re)\b[^,;]{0,50}"
+    r"|^\s*(?:(?:le|la|les|l|lui|leur|se|s|en|y) )*" + _INFINITIVE + r"[^,;]{0,50}"
     r"\b(?:peut|peuvent|pourrait|pourraient|pourra)\b[^;]{0,60}$"
     r"|\b(?:pouss|forc|oblig|incit|contraind)\w*(?: (?:te|t|vous|le|la|les|l|lui))? (?:a|de|d)\s*$"
     r"|\b(?:pret|prete|pretes|prets|preparee?s?|decidee?s?) (?:a|de|d)\s*$"
@@ -200,10 +204,6 @@ _SUGGESTS = re.compile(
 # The clause opens with an infinitive: the act is what the sentence talks about, and a bad
 # consequence said after it (no comma between) takes it back: "supprimer les messages trop vite
 # peut empêcher la police…", "envoyer une photo à quelqu'un n'est pas une faute".
-_INFINITIVE = (
-    r"(?!(?:votre|notre|autre|entre|contre|quatre|premier|dernier|hier|cher|leur|super|hiver|lettre|centre|ordre|genre|"
-    r"libre|propre|pauvre|nombre|membre|titre)\b)\w{2,}(?:er|ir|re)\b"
-)
 _OPENS_WITH_INFINITIVE = re.compile(r"^\s*(?:le fait de |le fait d )?(?:(?:le|la|les|l|lui|leur|te|t|se|s|en|y) )*" + _INFINITIVE)
 _BAD_CONSEQUENCE = re.compile(
     r"^[^,;]{0,80}?\b(?:risque\w*|(?:peut|peuvent|pourrait|pourraient|va|vont)\b[^,;]{0,20}?\b(?:mettre|empech\w*|fai\w* disparaitre|"
@@ -288,11 +288,12 @@ def check(sentence: str) -> list[str]:
     """The rules ``sentence`` breaks, in the order of advice_rules.yml (empty: safe)."""
     folded = fold(sentence)
     broken: list[str] = []
-    whole = _CLAUSE_END.sub(", ", folded)  # the sentence as one clause, for sentence_acts
+    clauses = _CLAUSE_END.split(folded)
+    whole = ", ".join(clauses)  # the sentence as one clause, for sentence_acts
     for rule in load_rules():
         found = any(
             not _taken_back(rule.name, clause, folded, m)
-            for clause in _CLAUSE_END.split(folded) for act in rule.acts for m in act.finditer(clause)
+            for clause in clauses for act in rule.acts for m in act.finditer(clause)
         ) or any(
             not _taken_back(rule.name, whole, folded, m) for act in rule.sentence_acts for m in act.finditer(whole)
         )
