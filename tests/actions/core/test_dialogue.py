@@ -48,6 +48,7 @@ def test_fragments_questions_and_stories_are_no_request(text: str) -> None:
         ("un des gars a dit qu'il venait chez moi ce soir pour me défoncer", "someone_coming"),
         ("ils vont me tabasser à la sortie demain", "someone_coming"),
         ("il a dit qu'il passera chez moi après les cours", "someone_coming"),
+        ("il lui a donné rendez-vous ce soir au parc derrière l'école", "someone_coming"),
     ],
 )
 def test_branches(text: str, cue: str) -> None:
@@ -62,6 +63,7 @@ def test_branches(text: str, cue: str) -> None:
         ("je veux parler a quelqu'un", "want_to_talk"),
         ("demain le contrôle de maths va me défoncer", "someone_coming"),
         ("ce soir le match ils vont nous défoncer mdr", "someone_coming"),
+        ("la police nous a donné rendez-vous demain pour la plainte", "someone_coming"),
     ],
 )
 def test_branch_near_misses(text: str, cue: str) -> None:
