@@ -51,7 +51,10 @@ def handoff_payload(tracker: Tracker) -> dict[str, Any]:
 
 
 def alert_a_human(
-    dispatcher: CollectingDispatcher, tracker: Tracker, situation: str | None = None, audience: str | None = None,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    situation: str | None = None,
+    audience: str | None = None,
 ) -> None:
     """A critical message asks the adapter for a volunteer at once, without waiting to be asked.
 
@@ -74,7 +77,9 @@ def country_of(tracker: Tracker) -> str:
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, **values: Any) -> None:
     """Send a response with the helpline placeholders of the user's country filled."""
-    dispatcher.utter_message(response=key, **{**default_directory().placeholders(country_of(tracker)), **values})
+    dispatcher.utter_message(
+        response=key, **{**default_directory().placeholders(country_of(tracker)), **values}
+    )
 
 
 def in_register(domain: dict[str, Any], key: str, audience: str | None) -> str:
@@ -133,15 +138,22 @@ def ends_with_distress(triage: dict[str, Any], factor: float = STOP_CHECK_FACTOR
 def is_danger(tracker: Tracker, triage: dict[str, Any]) -> bool:
     """Someone is coming, waiting or on the way (lexicon category or the dialogue cue)."""
     text = str((tracker.latest_message or {}).get("text") or "")
-    return bool(DANGER_CATEGORIES & set(triage.get("crisis") or ())) or "someone_coming" in default_dialogue().fired(text)
+    return bool(
+        DANGER_CATEGORIES & set(triage.get("crisis") or ())
+    ) or "someone_coming" in default_dialogue().fired(text)
 
 
 def crisis_key(domain: dict[str, Any], tracker: Tracker, triage: dict[str, Any]) -> str:
-    """The crisis reply for this message: the police first when someone is coming, in the writer's register."""
-    return in_register(domain, DANGER_REPLY if is_danger(tracker, triage) else CRISIS_REPLY, triage.get("audience"))
+    """The crisis reply for this message: the police first when someone is coming, in the writer's
+    register."""
+    return in_register(
+        domain, DANGER_REPLY if is_danger(tracker, triage) else CRISIS_REPLY, triage.get("audience")
+    )
 
 
-def crisis_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+def crisis_turn(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> list[EventType]:
     """Emergency contacts first, in the writer's register, then the offer to talk now or resume later."""
     triage = {**turn_triage(tracker), "urgency": CRITICAL}
     triage["audience"] = audience_of(tracker, triage) or triage.get("audience", "unknown")

@@ -8,7 +8,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import RelaisAction, audience_of, country_of, handoff_payload, in_register, say, turn_triage
+from actions.common import (
+    RelaisAction,
+    audience_of,
+    country_of,
+    handoff_payload,
+    in_register,
+    say,
+    turn_triage,
+)
 from actions.core.dialogue import default_dialogue
 from actions.core.labels import NONE
 from actions.core.replies import ack_key
@@ -17,7 +25,9 @@ from actions.helplines import open_now_list
 from actions.steps import begin_steps
 
 
-def request_person(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None) -> None:
+def request_person(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None
+) -> None:
     """Ask the adapter for a volunteer, and show who can be reached right now meanwhile."""
     payload = handoff_payload(tracker)
     if audience not in (None, "unknown"):
@@ -33,11 +43,18 @@ class ActionRequestHandoff(RelaisAction):
     def name(self) -> str:
         return "action_request_handoff"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
         audience = audience_of(tracker, turn_triage(tracker))
         lexicon = default_dialogue()
-        if text and lexicon.is_question(text) and lexicon.faq_topic(text) == "bot_identity" and "ask_person" not in lexicon.fired(text):
+        if (
+            text
+            and lexicon.is_question(text)
+            and lexicon.faq_topic(text) == "bot_identity"
+            and "ask_person" not in lexicon.fired(text)
+        ):
             # "tu es un robot ?" is a question to the bot, not a request: an honest answer.
             say(dispatcher, tracker, in_register(domain, "utter_faq_bot_identity", audience))
             return []
@@ -56,7 +73,9 @@ RUNNER_UP_FLOOR = 0.2
 TOLD_WORDS = 6  # "je veux parler a quelqu'un svp" tells no incident
 
 
-def advice_too(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None) -> list[EventType]:
+def advice_too(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None
+) -> list[EventType]:
     """The request *and* the advice, when the request also told an incident and none is followed yet."""
     message = tracker.latest_message or {}
     text = str(message.get("text") or "")
@@ -72,4 +91,6 @@ def advice_too(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[
     if audience not in (None, "unknown"):
         events.append(SlotSet("audience", audience))
     minor = tracker.get_slot("minor")
-    return events + begin_steps(dispatcher, tracker, domain, best, audience, minor if isinstance(minor, bool) else None)
+    return events + begin_steps(
+        dispatcher, tracker, domain, best, audience, minor if isinstance(minor, bool) else None
+    )

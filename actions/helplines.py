@@ -39,11 +39,18 @@ class ActionGiveHelplines(RelaisAction):
     def name(self) -> str:
         return "action_give_helplines"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         country = country_of(tracker)
-        helplines = list(default_directory().country(country).helplines) + list(default_directory().international)
+        helplines = list(default_directory().country(country).helplines) + list(
+            default_directory().international
+        )
         say(
-            dispatcher, tracker, "utter_general_helplines_list",
-            helplines=helpline_lines(domain, helplines), open_now=open_now_list(domain, country),
+            dispatcher,
+            tracker,
+            "utter_general_helplines_list",
+            helplines=helpline_lines(domain, helplines),
+            open_now=open_now_list(domain, country),
         )
         return []

@@ -32,8 +32,13 @@ def _responses(domain: dict[str, Any]) -> dict[str, Any]:
 
 
 def show_step(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], number: int,
-    situation: str | None = None, audience: str | None = None, minor: bool | None = None,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    number: int,
+    situation: str | None = None,
+    audience: str | None = None,
+    minor: bool | None = None,
 ) -> list[EventType]:
     """Send step ``number`` (1-based) with its menu, or the wellbeing check after the last one."""
     situation = situation or tracker.get_slot("situation")
@@ -52,17 +57,26 @@ def show_step(
     dispatcher.utter_message(text=text)
     step_menu(dispatcher, tracker, domain, audience)
     given = list(tracker.get_slot("steps_given") or [])
-    return [SlotSet("step", float(number)), SlotSet("steps_given", [*given, key] if key not in given else given)]
+    return [
+        SlotSet("step", float(number)),
+        SlotSet("steps_given", [*given, key] if key not in given else given),
+    ]
 
 
-def step_menu(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None) -> None:
+def step_menu(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], audience: str | None
+) -> None:
     """The step buttons (next, a question, a person, the numbers), in the writer's register."""
     say(dispatcher, tracker, in_register(domain, STEP_MENU, audience or tracker.get_slot("audience")))
 
 
 def begin_steps(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
-    situation: str, audience: str | None, minor: bool | None,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    situation: str,
+    audience: str | None,
+    minor: bool | None,
 ) -> list[EventType]:
     """Ask the age only when it changes this situation's advice, else show step 1."""
     if minor is None and age_matters(_responses(domain), situation):
@@ -81,7 +95,9 @@ class ActionStartSteps(RelaisAction):
     def name(self) -> str:
         return "action_start_steps"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         situation = tracker.get_slot("situation")
         events: list[EventType] = []
@@ -89,17 +105,27 @@ class ActionStartSteps(RelaisAction):
             situation = _entity(tracker, "situation") or NONE
             events += [SlotSet("situation", situation), SlotSet("asked", None), SlotSet("evidence", None)]
         if not situation or situation == NONE:
-            say(dispatcher, tracker, in_register(domain, "utter_general_ask_what_happens", tracker.get_slot("audience")))
+            say(
+                dispatcher,
+                tracker,
+                in_register(domain, "utter_general_ask_what_happens", tracker.get_slot("audience")),
+            )
             return [*events, SlotSet("asked", None)]
         if intent == "set_minor":
             # Answered or declined, the age is not asked again; unknown age gets the
             # default advice, written for minors.
             value = _entity(tracker, "minor")
             minor = value if isinstance(value, bool) else None
-            return [*events, SlotSet("minor", minor), SlotSet("asked", None),
-                    *show_step(dispatcher, tracker, domain, 1, situation, None, minor)]
+            return [
+                *events,
+                SlotSet("minor", minor),
+                SlotSet("asked", None),
+                *show_step(dispatcher, tracker, domain, 1, situation, None, minor),
+            ]
         minor = tracker.get_slot("minor")
-        return events + begin_steps(dispatcher, tracker, domain, situation, tracker.get_slot("audience"), minor)
+        return events + begin_steps(
+            dispatcher, tracker, domain, situation, tracker.get_slot("audience"), minor
+        )
 
 
 class ActionNextStep(RelaisAction):
@@ -108,7 +134,9 @@ class ActionNextStep(RelaisAction):
     def name(self) -> str:
         return "action_next_step"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         return show_step(dispatcher, tracker, domain, int(tracker.get_slot("step") or 0) + 1)
 
 
@@ -118,7 +146,9 @@ class ActionPreviousStep(RelaisAction):
     def name(self) -> str:
         return "action_previous_step"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         current = int(tracker.get_slot("step") or 0)
         if current <= 1:
             say(dispatcher, tracker, "utter_general_no_previous_step")
@@ -132,7 +162,9 @@ class ActionResumeSteps(RelaisAction):
     def name(self) -> str:
         return "action_resume_steps"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         return show_step(dispatcher, tracker, domain, max(int(tracker.get_slot("step") or 0), 1))
 
 
@@ -142,7 +174,9 @@ class ActionAnswerQuestion(RelaisAction):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         say(dispatcher, tracker, in_register(domain, "utter_general_question", tracker.get_slot("audience")))
         return [SlotSet("asked", "question")]
 
@@ -153,7 +187,9 @@ class ActionCheckWellbeing(RelaisAction):
     def name(self) -> str:
         return "action_check_wellbeing"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         better = _entity(tracker, "mood") == "better"
         key = "utter_general_wellbeing_better" if better else "utter_general_wellbeing_bad"
         say(dispatcher, tracker, in_register(domain, key, tracker.get_slot("audience")))
@@ -166,7 +202,9 @@ class ActionStopConversation(RelaisAction):
     def name(self) -> str:
         return "action_stop_conversation"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         # The button and the command stop at once; typed words with a trace of distress
         # ("jpeux plus", "j'arrête tout") first get the question and the contacts.
         audience = tracker.get_slot("audience")

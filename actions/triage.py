@@ -129,17 +129,27 @@ class Turn:
             return True  # "à quoi bon" after a blackmail story
         # Ending words without a farewell ("jpeux plus", "j'arrête tout"); a farewell in an
         # incident is critical from IN_INCIDENT_FACTOR, like any message (is_critical).
-        return self.intent in ("goodbye", "stop") and "farewell" not in self.cues and ends_with_distress(triage)
+        return (
+            self.intent in ("goodbye", "stop") and "farewell" not in self.cues and ends_with_distress(triage)
+        )
 
     def service_question(self) -> bool:
-        """A question about a service ("Take It Down, ça marche pour ma fille ?"): context alone does not make it a crisis."""
-        return self.lexicon.is_question(self.text) and self.lexicon.faq_topic(self.text) not in (None, "bot_identity")
+        """A question about a service ("Take It Down, ça marche pour ma fille ?"): context alone does not make
+        it a crisis."""
+        return self.lexicon.is_question(self.text) and self.lexicon.faq_topic(self.text) not in (
+            None,
+            "bot_identity",
+        )
 
     def says_who(self, reading: str | None) -> str | None:
         """Who the writer says they are, when they say it: a parent stays a parent."""
         if "parent_says_so" in self.cues:
             return "parent"
-        if "witness_says_so" in self.cues and reading != "parent" and self.tracker.get_slot("audience") != "parent":
+        if (
+            "witness_says_so" in self.cues
+            and reading != "parent"
+            and self.tracker.get_slot("audience") != "parent"
+        ):
             return "witness"
         return None
 
@@ -176,7 +186,9 @@ class Turn:
 
     # -- the decision ----------------------------------------------------------------------
     def decide(self) -> list[EventType]:
-        self.dispatcher.utter_message(json_message={"triage": self.triage, "conversation_urgency": self.urgency})
+        self.dispatcher.utter_message(
+            json_message={"triage": self.triage, "conversation_urgency": self.urgency}
+        )
         for handled in (self.english, self.crisis, self.answer, self.distress, self.question, self.where):
             if handled():
                 return self.events
@@ -189,7 +201,9 @@ class Turn:
 
     def english(self) -> bool:
         # Once the conversation is in English, a short "im 13" stays in English.
-        short_ok = self.tracker.get_slot("language") == "en" and self.lexicon.is_english(self.text, min_words=1)
+        short_ok = self.tracker.get_slot("language") == "en" and self.lexicon.is_english(
+            self.text, min_words=1
+        )
         if not (self.lexicon.is_english(self.text) or short_ok):
             return False
         say(self.dispatcher, self.tracker, "utter_general_english")  # numbers first, in English
@@ -226,21 +240,34 @@ class Turn:
             age = next(self.tracker.get_latest_entity_values("age"), None)
             answered, minor = typed_minor_answer(self.folded, self.intent, age)
             if answered and (self.triage.get("situation", NONE) == NONE or short):
-                self.events += [SlotSet("minor", minor), SlotSet("asked", None),
-                                *show_step(self.dispatcher, self.tracker, self.domain, 1, None, self.register, minor)]
+                self.events += [
+                    SlotSet("minor", minor),
+                    SlotSet("asked", None),
+                    *show_step(self.dispatcher, self.tracker, self.domain, 1, None, self.register, minor),
+                ]
                 return True
         if asked == "situation":
             scores = situation_scores(self.ranking)
             best = max(scores, key=scores.__getitem__) if scores else None
             if best and scores[best] >= TYPED_SITUATION_FLOOR:
-                self.events += [SlotSet("situation", best), SlotSet("asked", None), SlotSet("evidence", None),
-                                *begin_steps(self.dispatcher, self.tracker, self.domain, best, self.register, self.minor())]
+                self.events += [
+                    SlotSet("situation", best),
+                    SlotSet("asked", None),
+                    SlotSet("evidence", None),
+                    *begin_steps(
+                        self.dispatcher, self.tracker, self.domain, best, self.register, self.minor()
+                    ),
+                ]
                 return True
             if self.intent == "deny" or "autre" in self.folded.split():
                 self.events.append(SlotSet("asked", None))
                 self.say("utter_general_ask_what_happens")
                 return True
-        if asked == "wellbeing" and (short or self.intent in SMALL_TALK) and (mood := self.lexicon.mood(self.text)):
+        if (
+            asked == "wellbeing"
+            and (short or self.intent in SMALL_TALK)
+            and (mood := self.lexicon.mood(self.text))
+        ):
             self.events.append(SlotSet("asked", None))
             self.say("utter_general_wellbeing_better" if mood == "better" else "utter_general_wellbeing_bad")
             return True
@@ -249,7 +276,9 @@ class Turn:
     def distress(self) -> bool:
         """Ending words with a trace of distress, or emoji-only distress: asked gently, never closed."""
         factor = FAREWELL_FACTOR if "farewell" in self.cues else STOP_CHECK_FACTOR
-        if (self.intent in ("goodbye", "stop") or "farewell" in self.cues) and ends_with_distress(self.triage, factor):
+        if (self.intent in ("goodbye", "stop") or "farewell" in self.cues) and ends_with_distress(
+            self.triage, factor
+        ):
             self.say(STOP_CHECK)
             return True
         if self.lexicon.emoji_distress(self.text):
@@ -261,7 +290,9 @@ class Turn:
     def question(self) -> bool:
         """A question with a FAQ answer: two or three sentences, then back where the person was."""
         asked_question = self.tracker.get_slot("asked") == "question"
-        if not (self.lexicon.is_question(self.text) or asked_question or self.intent in ("ask_info", "ask_bot")):
+        if not (
+            self.lexicon.is_question(self.text) or asked_question or self.intent in ("ask_info", "ask_bot")
+        ):
             return False
         topic = self.lexicon.faq_topic(self.text)
         if topic is None and self.intent == "ask_bot":
@@ -291,7 +322,8 @@ class Turn:
         return True
 
     def branches(self) -> bool:
-        """Already paid or sent, it stopped, just want to talk, self-blame. True when the reply is complete."""
+        """Already paid or sent, it stopped, just want to talk, self-blame. True when the reply is
+        complete."""
         situation = self.triage.get("situation", NONE)
         incident = situation if situation != NONE else self.situation
         if "want_to_talk" in self.cues and "ask_person" not in self.cues:
@@ -316,7 +348,9 @@ class Turn:
         evidence = accumulate(self.tracker.get_slot("evidence"), situation_scores(self.ranking))
         current = self.situation
         words = len(self.folded.split())
-        age_only, minor = typed_minor_answer(self.folded, None, None) if words <= SHORT_ANSWER_WORDS else (False, None)
+        age_only, minor = (
+            typed_minor_answer(self.folded, None, None) if words <= SHORT_ANSWER_WORDS else (False, None)
+        )
         if not age_only and words <= AGE_MESSAGE_WORDS and (mention := AGE_MENTION.search(self.folded)):
             age_only, minor = True, minor_from_age(mention[0].split()[0].replace("ans", ""))
         if age_only and minor is not None:
@@ -329,7 +363,9 @@ class Turn:
                 self.say("utter_general_noted")
                 self.back_to_steps()
             else:
-                self.events += show_step(self.dispatcher, self.tracker, self.domain, max(self.step, 1), None, self.register, minor)
+                self.events += show_step(
+                    self.dispatcher, self.tracker, self.domain, max(self.step, 1), None, self.register, minor
+                )
             return
         if current == NONE:
             told = situation if situation != NONE and confidence >= CONFIRM_BELOW else decided(evidence)
@@ -341,14 +377,29 @@ class Turn:
                 self.events.append(SlotSet("evidence", evidence))
             self.not_yet_told(situation)
             return
-        fragment = words < FRAGMENT_WORDS and situation != "sextortion"  # "il veut 100 balles" is blackmail told
-        if situation != NONE and confidence >= SWITCH_CONFIDENCE and not fragment and switches(current, situation):
+        fragment = (
+            words < FRAGMENT_WORDS and situation != "sextortion"
+        )  # "il veut 100 balles" is blackmail told
+        if (
+            situation != NONE
+            and confidence >= SWITCH_CONFIDENCE
+            and not fragment
+            and switches(current, situation)
+        ):
             self.say("utter_general_switch")
             self.begin(situation)
             return
         if self.intent == "ask_help":
             # "du coup je fais quoi ?": the steps, where the person is.
-            self.events += show_step(self.dispatcher, self.tracker, self.domain, max(self.step, 1), None, self.register, self.minor())
+            self.events += show_step(
+                self.dispatcher,
+                self.tracker,
+                self.domain,
+                max(self.step, 1),
+                None,
+                self.register,
+                self.minor(),
+            )
             return
         if situation != NONE or self.intent == "out_of_scope" or "platform" in self.entity_names():
             # More of the same story: noted once, no second acknowledgement, no step 1 again.
@@ -358,10 +409,16 @@ class Turn:
             elif self.tracker.get_slot("asked") == "minor":
                 # The age question was already asked: the default advice (written for minors)
                 # rather than the same question again.
-                self.events += [SlotSet("asked", None),
-                                *show_step(self.dispatcher, self.tracker, self.domain, 1, None, self.register, self.minor())]
+                self.events += [
+                    SlotSet("asked", None),
+                    *show_step(
+                        self.dispatcher, self.tracker, self.domain, 1, None, self.register, self.minor()
+                    ),
+                ]
             else:
-                self.events += begin_steps(self.dispatcher, self.tracker, self.domain, current, self.register, self.minor())
+                self.events += begin_steps(
+                    self.dispatcher, self.tracker, self.domain, current, self.register, self.minor()
+                )
             return
         self.small_talk()
 
@@ -374,7 +431,9 @@ class Turn:
         self.events += [SlotSet("situation", situation), SlotSet("step", 0.0), SlotSet("misunderstood", 0.0)]
         if self.triage.get("urgency") == HIGH and "ask_person" not in self.cues:
             self.say("utter_general_handoff_offer")  # a person, if accepted
-        self.events += begin_steps(self.dispatcher, self.tracker, self.domain, situation, self.register, self.minor())
+        self.events += begin_steps(
+            self.dispatcher, self.tracker, self.domain, situation, self.register, self.minor()
+        )
 
     def not_yet_told(self, situation: str) -> None:
         """No incident decided yet: a fragment invites the rest, a vague message the menu."""

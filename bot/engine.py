@@ -94,9 +94,7 @@ class RasaClient:
                 raise EngineUnavailable(type(error).__name__) from error
         raise EngineUnavailable(type(last).__name__) from last
 
-    async def send(
-        self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> EngineReply:
+    async def send(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> EngineReply:
         """Send one user message; raise ``EngineUnavailable`` on timeout or error."""
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         response = await self._call(sender_id, "POST", "/webhooks/rest/webhook", body)

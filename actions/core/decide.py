@@ -57,8 +57,10 @@ class Triage:
 _FIRST_PERSON = re.compile(r"\b(je|j|moi|me|m|mon|ma|mes|nous|notre|nos)\b")
 _SECOND_PERSON = re.compile(r"\b(tu|t|te|toi|ton|ta|tes)\b")
 _SOMEONE_ELSES = re.compile(
-    r"\b(mon|ma|mes|notre|nos) (fils|fille|filles|enfant|enfants|ado|ados|eleve|eleves|pote|potes|amie|ami|amis|copine|"
-    r"copain|soeur|frere|cousine|cousin|neveu|niece|petit fils|petite fille|meilleure amie|meilleur ami|meilleure pote|"
+    r"\b(mon|ma|mes|notre|nos) (fils|fille|filles|enfant|enfants|ado|ados|eleve|eleves|pote|potes|amie|ami|"
+    r"amis|copine|"
+    r"copain|soeur|frere|cousine|cousin|neveu|niece|petit fils|petite fille|meilleure amie|meilleur ami|"
+    r"meilleure pote|"
     r"meilleur pote|blonde|chum)\b"
 )
 
@@ -70,7 +72,12 @@ def audience_by_the_guide(folded: str, question: bool, situation: str, urgency: 
     0.957 -> 0.966; the model's errors were mostly victim/unknown on these three patterns.
     """
     first = bool(_FIRST_PERSON.search(folded))
-    if audience == "unknown" and first and not _SOMEONE_ELSES.search(folded) and (situation != NONE or urgency != "low"):
+    if (
+        audience == "unknown"
+        and first
+        and not _SOMEONE_ELSES.search(folded)
+        and (situation != NONE or urgency != "low")
+    ):
         return "victim"  # "je" and an incident or a danger: the writer speaks about themself
     if not first and situation == NONE and urgency == "low" and question:
         return "unknown"  # "comment on signale un compte ?": a general question
@@ -117,7 +124,9 @@ def decide(
     if crisis.is_crisis:
         urgency = CRITICAL
     if text is not None and audience in AUDIENCES:
-        audience = audience_by_the_guide(fold(text), default_dialogue().is_question(text), situation, urgency, audience)
+        audience = audience_by_the_guide(
+            fold(text), default_dialogue().is_question(text), situation, urgency, audience
+        )
     return Triage(
         situation=situation,
         urgency=urgency if urgency in URGENCIES else "low",

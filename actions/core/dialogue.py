@@ -57,7 +57,9 @@ class DialogueLexicon:
 
         openers = "|".join(re.escape(o) for o in sorted(data["question_openers"], key=len, reverse=True))
         return cls(
-            cues={name: Cue(compiled(c["any"]), compiled(c.get("unless"))) for name, c in data["cues"].items()},
+            cues={
+                name: Cue(compiled(c["any"]), compiled(c.get("unless"))) for name, c in data["cues"].items()
+            },
             faq=tuple((topic, compiled(patterns)) for topic, patterns in data["faq"].items()),
             openers=re.compile(rf"^(?:{openers})\b"),
             distress_emoji=frozenset(data["distress_emoji"]),
@@ -95,7 +97,9 @@ class DialogueLexicon:
     def country(self, text: str) -> str | None:
         """The country the person says they are in, if they say it."""
         folded = fold(text)
-        return next((code for code, patterns in self.countries if any(p.search(folded) for p in patterns)), None)
+        return next(
+            (code for code, patterns in self.countries if any(p.search(folded) for p in patterns)), None
+        )
 
     def is_english(self, text: str, min_words: int = ENGLISH_MIN_WORDS) -> bool:
         """Most words are common English words ("he has my pictures, help")."""

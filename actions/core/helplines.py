@@ -122,7 +122,10 @@ class Directory:
                 code=code,
                 name=spec["name"],
                 tz=spec["tz"],
-                roles={name: Role(role["say"], tuple(role["uses"]), role.get("status")) for name, role in spec["roles"].items()},
+                roles={
+                    name: Role(role["say"], tuple(role["uses"]), role.get("status"))
+                    for name, role in spec["roles"].items()
+                },
                 helplines=tuple(_helpline(h) for h in spec["helplines"]),
             )
             for code, spec in data["countries"].items()
@@ -146,7 +149,9 @@ class Directory:
     def status(self, code: str | None, role: str) -> str:
         """The weakest status of the services a role names; "sentence" when it names none."""
         found = [h.status for h in self.services(code, role)]
-        return max(found, key=STATUSES.index) if found else self.country(code).roles[role].status or "sentence"
+        return (
+            max(found, key=STATUSES.index) if found else self.country(code).roles[role].status or "sentence"
+        )
 
     def fill(self, text: str, code: str | None) -> str:
         """Replace the helpline placeholders of ``text``; a value opening a sentence gets a capital."""

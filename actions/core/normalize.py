@@ -71,6 +71,8 @@ def as_message(text: str, limit: int = 4096) -> str:
     """
     text = text[:limit]
     start = 0
-    while start < len(text) and (text[start] == "/" or text[start].isspace() or unicodedata.category(text[start])[0] in "CZ"):
+    while start < len(text) and (
+        text[start] == "/" or text[start].isspace() or unicodedata.category(text[start])[0] in "CZ"
+    ):
         start += 1
     return text[start:] or "?"

@@ -12,11 +12,15 @@ from typing import Any
 from actions.core.labels import CRITICAL, NONE
 
 CRISIS_REPLY = "utter_general_crisis"
-REGISTERS = ("parent", "witness")  # who has variants of their own: parents in vous, friends about their friend
+REGISTERS = (
+    "parent",
+    "witness",
+)  # who has variants of their own: parents in vous, friends about their friend
 
 
 def in_register(key: str, audience: str | None, known: Container[str]) -> str:
-    """The variant of ``key`` for who is writing (``key_parent``, ``key_witness``) when it exists, else ``key``."""
+    """The variant of ``key`` for who is writing (``key_parent``, ``key_witness``) when it exists, else
+    ``key``."""
     return f"{key}_{audience}" if audience in REGISTERS and f"{key}_{audience}" in known else key
 
 

@@ -20,7 +20,9 @@ _BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 MIN_WORDS = 2  # a lone word ("bref", "voilà") says nothing on its own
-MAX_PIECES = 10  # a 5,000-character story is read in 10 windows (+ 9 pairs) at most: latency, docs/benchmark.md
+MAX_PIECES = (
+    10  # a 5,000-character story is read in 10 windows (+ 9 pairs) at most: latency, docs/benchmark.md
+)
 
 
 def _windows(pieces: list[str], limit: int) -> list[str]:

@@ -65,8 +65,19 @@ _AGE_ALONE = re.compile(
 )
 # "j'ai quatorze ans": ages a person may spell out.
 _AGE_WORDS = {
-    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
-    "dix sept": 17, "dix huit": 18, "dix neuf": 19, "vingt": 20, "vingt et un": 21, "vingt deux": 22,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "dix sept": 17,
+    "dix huit": 18,
+    "dix neuf": 19,
+    "vingt": 20,
+    "vingt et un": 21,
+    "vingt deux": 22,
 }
 _AGE_SPELLED = re.compile(r"\b(" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)) + r") ans\b")
 _MINOR_WORDS = re.compile(r"\b(?:mineure?s?|moins de 18|pas majeure?)\b")

@@ -52,7 +52,8 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     assert isinstance(error, ValidationError)
     error.message += (
         ". Failed to validate Action server response from API, make sure your response from the "
-        f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        f"Action endpoint is valid. For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
     )
     raise error
 
@@ -86,8 +87,15 @@ def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
         if isinstance(event, UserUttered):
             break
     state["events"] = [event.as_dict() for event in reversed(turn)]
-    result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
-    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+    result = {
+        "next_action": self._name,
+        "sender_id": tracker.sender_id,
+        "tracker": state,
+        "version": rasa.__version__,
+    }
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(
+        self.name()
+    ):
         result["domain"] = domain.as_dict()
     return result
 

@@ -24,8 +24,12 @@ class LiveTrackerStore(TrackerStore):
     """Trackers held as objects in this process's memory (gone when it stops, as with Rasa's)."""
 
     def __init__(self, domain: Any, event_broker: Any = None, **kwargs: Any) -> None:
-        if event_broker is not None:  # the broker diff compares the stored tracker with the saved one: same object here
-            raise ValueError("LiveTrackerStore cannot stream to an event broker: use Rasa's InMemoryTrackerStore")
+        if (
+            event_broker is not None
+        ):  # the broker diff compares the stored tracker with the saved one: same object here
+            raise ValueError(
+                "LiveTrackerStore cannot stream to an event broker: use Rasa's InMemoryTrackerStore"
+            )
         self.store: dict[str, DialogueStateTracker] = {}
         super().__init__(domain, event_broker, **kwargs)
 

@@ -125,7 +125,10 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             },
         )
         self.model = model
-        with self._model_storage.write_to(self._resource) as directory, (directory / MODEL_FILE).open("wb") as handle:
+        with (
+            self._model_storage.write_to(self._resource) as directory,
+            (directory / MODEL_FILE).open("wb") as handle,
+        ):
             pickle.dump(model, handle)
         return self._resource
 
@@ -140,7 +143,10 @@ class TriageClassifier(GraphComponent, IntentClassifier):
     ) -> TriageClassifier:
         """Load the heads written by ``train`` (our own pickle, inside our own model archive)."""
         try:
-            with model_storage.read_from(resource) as directory, (directory / MODEL_FILE).open("rb") as handle:
+            with (
+                model_storage.read_from(resource) as directory,
+                (directory / MODEL_FILE).open("rb") as handle,
+            ):
                 model = pickle.load(handle)  # noqa: S301 - file written by train() above
         except (ValueError, FileNotFoundError):
             logger.warning("triage_model_missing resource=%s", resource.name)

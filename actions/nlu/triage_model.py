@@ -213,8 +213,12 @@ class TriageModel:
         return self
 
     def _choose_threshold(
-        self, examples: Sequence[Example], x: csr_matrix, positive: np.ndarray,
-        folds: list[tuple[np.ndarray, np.ndarray]], heads: list[LogisticRegression],
+        self,
+        examples: Sequence[Example],
+        x: csr_matrix,
+        positive: np.ndarray,
+        folds: list[tuple[np.ndarray, np.ndarray]],
+        heads: list[LogisticRegression],
     ) -> None:
         """The threshold that keeps ``critical_recall`` of the critical messages, scored
         sentence by sentence by detectors that never saw them (out of fold)."""

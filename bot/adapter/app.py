@@ -33,15 +33,30 @@ from bot.storage.repository import idle_in_engine, purge
 log = logging.getLogger("relais.adapter")
 PRIVATE = filters.ChatType.PRIVATE
 MEDIA = (
-    filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.Sticker.ALL | filters.VOICE
-    | filters.AUDIO | filters.VIDEO_NOTE | filters.ANIMATION | filters.LOCATION | filters.CONTACT
+    filters.PHOTO
+    | filters.VIDEO
+    | filters.Document.ALL
+    | filters.Sticker.ALL
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.LOCATION
+    | filters.CONTACT
 )
 PURGE_EVERY_S = 3600
 FORGET_EVERY_S = 300
 QUEUE_EVERY_S = 5.0
 VOLUNTEER_COMMANDS = {
-    "dispo": vol.on_dispo, "pause": vol.on_pause, "capacite": vol.on_capacite, "file": vol.on_file, "ticket": vol.on_ticket,
-    "relacher": vol.on_relacher, "transferer": vol.on_transferer, "fin": vol.on_fin, "bloquer": vol.on_bloquer,
+    "dispo": vol.on_dispo,
+    "pause": vol.on_pause,
+    "capacite": vol.on_capacite,
+    "file": vol.on_file,
+    "ticket": vol.on_ticket,
+    "relacher": vol.on_relacher,
+    "transferer": vol.on_transferer,
+    "fin": vol.on_fin,
+    "bloquer": vol.on_bloquer,
 }
 
 
@@ -87,7 +102,9 @@ def build_application(settings: Settings) -> Application:
             sessions=session_factory(engine),
             cipher=ChatCipher(settings.pseudonym_key),
         )
-        app.bot_data["card_worker"] = asyncio.get_running_loop().create_task(card_worker(app.bot, app.bot_data["services"]))
+        app.bot_data["card_worker"] = asyncio.get_running_loop().create_task(
+            card_worker(app.bot, app.bot_data["services"])
+        )
         if app.job_queue is not None:
             app.job_queue.run_repeating(purge_job, interval=PURGE_EVERY_S, first=5)
             app.job_queue.run_repeating(forget_job, interval=FORGET_EVERY_S, first=30)

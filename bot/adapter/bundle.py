@@ -25,7 +25,11 @@ def bundle(messages: Sequence[BotMessage], limit: int = TELEGRAM_MAX_CHARS) -> l
         if not message.text.strip() and not message.buttons:
             continue  # nothing to read
         last = out[-1] if out else None
-        if last is not None and not last.buttons and len(last.text) + len(SEPARATOR) + len(message.text) <= limit:
+        if (
+            last is not None
+            and not last.buttons
+            and len(last.text) + len(SEPARATOR) + len(message.text) <= limit
+        ):
             out[-1] = BotMessage(last.text + SEPARATOR + message.text, list(message.buttons))
         else:
             out.append(message)

@@ -69,7 +69,9 @@ def _steps(keys: list[str]) -> str:
 def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
     """What a volunteer sees of a request: labels, never the person's words or identity."""
     if handoff.status == "claimed":
-        status = svc.render("utter_volunteer_status_claimed", number=svc.volunteer_number(handoff.volunteer or ""))
+        status = svc.render(
+            "utter_volunteer_status_claimed", number=svc.volunteer_number(handoff.volunteer or "")
+        )
     elif handoff.status == "queued" and handoff.announcements > 1:
         status = svc.render("utter_volunteer_status_reannounced", count=handoff.announcements - 1)
     else:
@@ -77,7 +79,9 @@ def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
     minor = {True: "yes", False: "no"}.get(handoff.minor)  # type: ignore[call-overload]
     return svc.render(
         "utter_volunteer_card",
-        icon={"queued": "🆘" if handoff.urgency == "critical" else "🔔", "claimed": "✅"}.get(handoff.status, "☑️"),
+        icon={"queued": "🆘" if handoff.urgency == "critical" else "🔔", "claimed": "✅"}.get(
+            handoff.status, "☑️"
+        ),
         ticket=handoff.ticket,
         status=status,
         urgency=_label(svc, "urgency", handoff.urgency),
@@ -92,7 +96,9 @@ def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
 
 def keyboard(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """One button per row: (title, callback data)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=data)] for title, data in choices])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(title, callback_data=data)] for title, data in choices]
+    )
 
 
 def claim_keyboard(svc: Services, handoff: Handoff) -> InlineKeyboardMarkup | None:
@@ -111,7 +117,9 @@ async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) ->
     """A new card at the bottom of the volunteers' group; its message id (None if no group)."""
     if svc.settings.helpline_chat_id is None:
         return None
-    message = await bot.send_message(svc.settings.helpline_chat_id, card_text(svc, handoff, now), reply_markup=claim_keyboard(svc, handoff))
+    message = await bot.send_message(
+        svc.settings.helpline_chat_id, card_text(svc, handoff, now), reply_markup=claim_keyboard(svc, handoff)
+    )
     return message.message_id
 
 
@@ -155,7 +163,10 @@ async def _edit_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, m
         text = text.split("\n", 1)[0].rsplit("—", 1)[0] + "— " + svc.render("utter_volunteer_status_moved")
     try:
         await bot.edit_message_text(
-            text, svc.settings.helpline_chat_id, handoff.card_message_id, reply_markup=None if moved else claim_keyboard(svc, handoff)
+            text,
+            svc.settings.helpline_chat_id,
+            handoff.card_message_id,
+            reply_markup=None if moved else claim_keyboard(svc, handoff),
         )
     except BadRequest as error:  # e.g. "message is not modified", or deleted by a coordinator
         log.info("card_not_edited ticket=%s error=%s", handoff.ticket, type(error).__name__)
@@ -194,7 +205,13 @@ def user_keyboard(svc: Services, key: str) -> InlineKeyboardMarkup | None:
 
 
 async def request(
-    bot: Bot, svc: Services, pseudonym: str, chat_id: int, country: str, payload: Mapping[str, object], trigger: str
+    bot: Bot,
+    svc: Services,
+    pseudonym: str,
+    chat_id: int,
+    country: str,
+    payload: Mapping[str, object],
+    trigger: str,
 ) -> None:
     """Queue a request for a human and tell the person at once what happens next."""
     now = svc.clock()
@@ -207,13 +224,31 @@ async def request(
             return "utter_handoff_blocked", None, False
         handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
         if new:
-            record_event(session, "handoff_requested", pseudonym, ticket=handoff.ticket, urgency=handoff.urgency, trigger=trigger)
+            record_event(
+                session,
+                "handoff_requested",
+                pseudonym,
+                ticket=handoff.ticket,
+                urgency=handoff.urgency,
+                trigger=trigger,
+            )
         if svc.settings.helpline_chat_id is None:
             handoff.status, handoff.closed_at, handoff.outcome = "cancelled", now, "no_team"
             return "utter_handoff_no_team", handoff, new
         if not new:
-            return ("utter_handoff_already_claimed" if handoff.status == "claimed" else "utter_handoff_already_queued"), handoff, new
-        if not svc.settings.helpline_hours.is_open(now) or free_volunteers(session, list(svc.volunteers)) == 0:
+            return (
+                (
+                    "utter_handoff_already_claimed"
+                    if handoff.status == "claimed"
+                    else "utter_handoff_already_queued"
+                ),
+                handoff,
+                new,
+            )
+        if (
+            not svc.settings.helpline_hours.is_open(now)
+            or free_volunteers(session, list(svc.volunteers)) == 0
+        ):
             handoff.nobody_told = True
             return "utter_handoff_nobody", handoff, new
         return "utter_handoff_queued", handoff, new
@@ -226,7 +261,9 @@ async def request(
     if trigger == "critical" and not new and handoff is not None:
         return  # a second crisis message while waiting: the contacts were sent, no need to repeat
     key = in_register(key, str(payload.get("audience")))
-    text = svc.render(key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe())
+    text = svc.render(
+        key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe()
+    )
     await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 
 
@@ -238,10 +275,15 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
     """
     sent = 0
     async with svc.outbox_lock:
-        pending = await svc.in_db(lambda session: [(o.id, o.handoff_id, o.to_volunteer, o.body_encrypted)
-                                                   for o in pending_messages(session)])
+        pending = await svc.in_db(
+            lambda session: [
+                (o.id, o.handoff_id, o.to_volunteer, o.body_encrypted) for o in pending_messages(session)
+            ]
+        )
         for outbox_id, handoff_id, to_volunteer, body in pending:
-            target, pseudonym = await svc.in_db(partial(_recipient, svc=svc, handoff_id=handoff_id, to_volunteer=to_volunteer))
+            target, pseudonym = await svc.in_db(
+                partial(_recipient, svc=svc, handoff_id=handoff_id, to_volunteer=to_volunteer)
+            )
             if target is None:
                 log.warning("relay_undeliverable outbox=%s", outbox_id)
             else:
@@ -266,7 +308,9 @@ def _delivered(session: Session, outbox_id: int) -> None:
     session.execute(Outbox.__table__.delete().where(Outbox.id == outbox_id))
 
 
-def _recipient(session: Session, svc: Services, handoff_id: int, to_volunteer: bool) -> tuple[int | None, str]:
+def _recipient(
+    session: Session, svc: Services, handoff_id: int, to_volunteer: bool
+) -> tuple[int | None, str]:
     """Whom a relayed message goes to (a Telegram id, None if gone), and the person's pseudonym."""
     handoff = session.get(Handoff, handoff_id)
     if handoff is None:
@@ -286,7 +330,9 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return  # out of hours nobody reads the group: the person was told who is open instead
     for handoff_id in await svc.in_db(lambda session: [h.id for h in without_card(session)]):
         svc.card("post", handoff_id)  # e.g. a request whose card was still waiting when the bot stopped
-    due = await svc.in_db(lambda session: [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)])
+    due = await svc.in_db(
+        lambda session: [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)]
+    )
     for handoff_id in due:
         announced = await svc.in_db(partial(_reannounce, svc=svc, handoff_id=handoff_id, now=now))
         if announced is None:
@@ -299,15 +345,19 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             await send_user(bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 
 
-
-def _reannounce(session: Session, svc: Services, handoff_id: int, now: datetime) -> tuple[Handoff, bool, int | None, str] | None:
-    """Count one more announcement of a still-queued request: it, whether to tell the person, their chat and country."""
+def _reannounce(
+    session: Session, svc: Services, handoff_id: int, now: datetime
+) -> tuple[Handoff, bool, int | None, str] | None:
+    """Count one more announcement of a still-queued request: it, whether to tell the person, their chat and
+    country."""
     handoff = session.get(Handoff, handoff_id)
     if handoff is None or handoff.status != "queued":
         return None
     tell_user = not handoff.nobody_told
     handoff.announcements += 1
     handoff.announced_at, handoff.nobody_told = now, True
-    record_event(session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements)
+    record_event(
+        session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements
+    )
     country = country_of(session, handoff.pseudonym, svc.settings.default_country)
     return handoff, tell_user, chat_of(session, svc.cipher, handoff.pseudonym), country

@@ -45,7 +45,9 @@ class Services:
     # the thread runs transactions one at a time, in the order they were asked for. The paths of
     # every message use it (a turn, the relay, the hand-off queue); rare commands (volunteers',
     # /oubli, the country) keep their short transactions on the loop, as two processes would.
-    db_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-db"))
+    db_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-db")
+    )
     # Cards waiting for the card worker (handoff.py): (operation, hand-off id), each once.
     card_ops: asyncio.Queue[tuple[str, int]] = field(default_factory=asyncio.Queue)
     card_pending: set[tuple[str, int]] = field(default_factory=set)
@@ -54,7 +56,9 @@ class Services:
 
     def __post_init__(self) -> None:
         key = self.settings.pseudonym_key
-        self.volunteers = {pseudonym(key, "volunteer", raw): raw for raw in sorted(self.settings.helpline_volunteer_ids)}
+        self.volunteers = {
+            pseudonym(key, "volunteer", raw): raw for raw in sorted(self.settings.helpline_volunteer_ids)
+        }
 
     async def in_db(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in one transaction (committed, or rolled back if it raises).

@@ -21,7 +21,9 @@ FIRST_BACKOFF_S = 0.5
 class RetryingRequest(HTTPXRequest):
     """HTTPXRequest that retries 5xx answers and connection failures with back-off."""
 
-    def __init__(self, *args: Any, retries: int = RETRIES, first_backoff_s: float = FIRST_BACKOFF_S, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, retries: int = RETRIES, first_backoff_s: float = FIRST_BACKOFF_S, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.retries, self.first_backoff_s = retries, first_backoff_s
 
@@ -40,7 +42,12 @@ class RetryingRequest(HTTPXRequest):
             except NetworkError as error:
                 if last:
                     raise
-                log.warning("telegram_unreachable method=%s attempt=%s error=%s", endpoint, attempt + 1, type(error).__name__)
+                log.warning(
+                    "telegram_unreachable method=%s attempt=%s error=%s",
+                    endpoint,
+                    attempt + 1,
+                    type(error).__name__,
+                )
             else:
                 if code < 500 or last:
                     return code, payload

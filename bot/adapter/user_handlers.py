@@ -54,7 +54,10 @@ def country_buttons(svc: Services) -> list[dict[str, str]]:
     """One button per country of responses/helplines.yml, and "another country"."""
     countries = default_directory().countries
     buttons = [{"title": c.name, "payload": f"country:{code}"} for code, c in countries.items()]
-    return [*buttons, {"title": svc.text("utter_adapter_country_other_button"), "payload": f"country:{OTHER_COUNTRY}"}]
+    return [
+        *buttons,
+        {"title": svc.text("utter_adapter_country_other_button"), "payload": f"country:{OTHER_COUNTRY}"},
+    ]
 
 
 def deep_link_country(argument: str) -> str | None:
@@ -71,7 +74,10 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 def _keyboard(svc: Services, owner: str, message: BotMessage) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
-    rows = [[InlineKeyboardButton(b["title"], callback_data=svc.button_token(owner, b["payload"]))] for b in message.buttons]
+    rows = [
+        [InlineKeyboardButton(b["title"], callback_data=svc.button_token(owner, b["payload"]))]
+        for b in message.buttons
+    ]
     return InlineKeyboardMarkup(rows)
 
 
@@ -82,7 +88,11 @@ async def _standing(svc: Services, pseudo: str) -> tuple[str, str, bool]:
 
     def read(session: Session) -> tuple[str, str, bool]:
         conversation = session.get(Conversation, pseudo)
-        return (conversation.country, conversation.audience, conversation.country_chosen) if conversation else default
+        return (
+            (conversation.country, conversation.audience, conversation.country_chosen)
+            if conversation
+            else default
+        )
 
     try:
         return await svc.in_db(read)
@@ -112,7 +122,9 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         return
     try:
         update_id = update.update_id
-        turn = await svc.in_db(lambda session: _record_turn(session, svc, update_id, pseudo, chat.id, cid, text, crisis))
+        turn = await svc.in_db(
+            lambda session: _record_turn(session, svc, update_id, pseudo, chat.id, cid, text, crisis)
+        )
         relaying, country = turn.relaying, turn.country
     except DuplicateUpdate:
         log.info("duplicate_update pseudonym=%s cid=%s", pseudo, cid)
@@ -142,14 +154,18 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     except EngineUnavailable as error:
         log.warning("engine_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, error)
         triage, texts = degraded_reply(text, country)
-        messages = [BotMessage(t) for t in texts]  # a crisis here gets 112/911 and the choice from country_offer
+        messages = [
+            BotMessage(t) for t in texts
+        ]  # a crisis here gets 112/911 and the choice from country_offer
         if triage.get("urgency") == "critical":  # no engine, but a volunteer must still be alerted
             handoff_request = {**triage, "trigger": "critical"}
     offer = country_offer(svc, turn, text, triage)
     if offer is not None:
         messages = [*messages, offer]
     sent = [
-        await context.bot.send_message(chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m))
+        await context.bot.send_message(
+            chat.id, html.escape(m.text), parse_mode=ParseMode.HTML, reply_markup=_keyboard(svc, pseudo, m)
+        )
         for m in bundle(messages)  # as few Telegram messages as read well, contacts still first
     ]
 
@@ -174,7 +190,9 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
 TYPING_AFTER_S = 0.4  # an answer faster than this needs no typing indicator
 
 
-async def _with_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Awaitable[EngineReply]) -> EngineReply:
+async def _with_typing(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Awaitable[EngineReply]
+) -> EngineReply:
     """Await the engine; show "typing…" if the answer takes longer than TYPING_AFTER_S."""
     task = asyncio.ensure_future(call)
     done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_S)
@@ -201,9 +219,14 @@ class Turn:
 
 
 def crisis_contacts(svc: Services, country: str, audience: str, country_chosen: bool) -> str:
-    """The crisis reply without the engine, in the register of who writes, 112/911 too if the country is unknown."""
+    """The crisis reply without the engine, in the register of who writes, 112/911 too if the country is
+    unknown."""
     contacts = svc.text(in_register(CRISIS_REPLY, audience), country)
-    return contacts if country_chosen else f"{contacts}\n{elsewhere(svc, 'utter_adapter_country_elsewhere', country)}"
+    return (
+        contacts
+        if country_chosen
+        else f"{contacts}\n{elsewhere(svc, 'utter_adapter_country_elsewhere', country)}"
+    )
 
 
 def elsewhere(svc: Services, key: str, country: str) -> str:
@@ -211,7 +234,9 @@ def elsewhere(svc: Services, key: str, country: str) -> str:
     return svc.render(key, country, country_name=default_directory().country(country).name)
 
 
-def country_offer(svc: Services, turn: Turn, text: str, triage: dict[str, object] | None) -> BotMessage | None:
+def country_offer(
+    svc: Services, turn: Turn, text: str, triage: dict[str, object] | None
+) -> BotMessage | None:
     """The one-tap country choice while the country is unknown: with every crisis reply (after the
     contacts, with 112/911), and once otherwise, on the welcome or on the first reply to an incident.
     It comes last, in a message of its own: the advice and the bot's own question come first."""
@@ -229,7 +254,14 @@ def country_offer(svc: Services, turn: Turn, text: str, triage: dict[str, object
 
 
 def _record_turn(
-    session: Session, svc: Services, update_id: int, pseudo: str, chat_id: int, cid: str, text: str, crisis: bool
+    session: Session,
+    svc: Services,
+    update_id: int,
+    pseudo: str,
+    chat_id: int,
+    cid: str,
+    text: str,
+    crisis: bool,
 ) -> Turn:
     """Store the turn (update id, activity, chat); queue it for the volunteer if a relay is on.
 
@@ -248,13 +280,28 @@ def _record_turn(
     if relaying:
         # Same transaction as the update id: the relayed text is neither lost nor doubled.
         assert handoff is not None
-        relayed = svc.render("utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS])
+        relayed = svc.render(
+            "utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS]
+        )
         queue_message(session, svc.cipher, handoff, True, relayed)
         if crisis:
-            queue_message(session, svc.cipher, handoff, True, svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket))
-        record_event(session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis)
+            queue_message(
+                session,
+                svc.cipher,
+                handoff,
+                True,
+                svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket),
+            )
+        record_event(
+            session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis
+        )
     return Turn(
-        relaying, country, conversation.country_chosen, conversation.country_offered, conversation.situation, conversation.audience
+        relaying,
+        country,
+        conversation.country_chosen,
+        conversation.country_offered,
+        conversation.situation,
+        conversation.audience,
     )
 
 
@@ -277,7 +324,8 @@ async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, inten
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start: the welcome, through the engine (greet); a deep link t.me/<bot>?start=BE sets the country first."""
+    """/start: the welcome, through the engine (greet); a deep link t.me/<bot>?start=BE sets the country
+    first."""
     svc = services(context)
     assert update.effective_chat is not None
     args = context.args or []
@@ -286,7 +334,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         pseudo = svc.pseudonym_of(update.effective_chat.id)
         if code is None:  # a poster with a typo: a kind word and the list, nothing stored
             keyboard = _keyboard(svc, pseudo, BotMessage("", country_buttons(svc)))
-            await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard)
+            await context.bot.send_message(
+                update.effective_chat.id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard
+            )
         else:
             with transaction(svc.sessions) as session:
                 choose_country(session, pseudo, code, datetime.now(UTC))
@@ -311,7 +361,9 @@ async def on_urgence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     pseudo = svc.pseudonym_of(update.effective_chat.id)
     country, audience, chosen = await _standing(svc, pseudo)
     contacts = html.escape(crisis_contacts(svc, country, audience, chosen))
-    await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, contacts, parse_mode=ParseMode.HTML)
+    await relay.send_user(
+        context.bot, svc, pseudo, update.effective_chat.id, contacts, parse_mode=ParseMode.HTML
+    )
 
 
 async def on_preuves(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -320,7 +372,13 @@ async def on_preuves(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert update.effective_chat is not None
     pseudo = svc.pseudonym_of(update.effective_chat.id)
     audience = (await _standing(svc, pseudo))[1]
-    await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(in_register("utter_faq_evidence", audience)))
+    await relay.send_user(
+        context.bot,
+        svc,
+        pseudo,
+        update.effective_chat.id,
+        svc.text(in_register("utter_faq_evidence", audience)),
+    )
 
 
 async def on_pays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -329,11 +387,14 @@ async def on_pays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_chat is not None
     owner = svc.pseudonym_of(update.effective_chat.id)
     keyboard = _keyboard(svc, owner, BotMessage("", country_buttons(svc)))
-    await context.bot.send_message(update.effective_chat.id, svc.text("utter_adapter_choose_country"), reply_markup=keyboard)
+    await context.bot.send_message(
+        update.effective_chat.id, svc.text("utter_adapter_choose_country"), reply_markup=keyboard
+    )
 
 
 async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/oubli: erase everything held about this chat, here and in the engine; delete the bot's recent messages."""
+    """/oubli: erase everything held about this chat, here and in the engine; delete the bot's recent
+    messages."""
     svc = services(context)
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
@@ -349,7 +410,7 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left")
     for start in range(0, len(message_ids), 100):  # Telegram deletes up to 100 at once, within 48 h
         try:
-            await context.bot.delete_messages(chat_id, message_ids[start:start + 100])
+            await context.bot.delete_messages(chat_id, message_ids[start : start + 100])
         except TelegramError as error:
             log.info("delete_messages_failed pseudonym=%s error=%s", pseudo, type(error).__name__)
     try:
@@ -396,7 +457,9 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             key, closed = "utter_handoff_feedback_thanks", last_closed(session, pseudo)
             if closed is not None and closed.feedback is None:
                 closed.feedback = choice.split(":")[1]
-                record_event(session, "handoff_feedback", pseudo, ticket=closed.ticket, useful=closed.feedback)
+                record_event(
+                    session, "handoff_feedback", pseudo, ticket=closed.ticket, useful=closed.feedback
+                )
         elif choice.startswith("handoff:"):
             key = "utter_handoff_nothing_to_cancel"
         else:
@@ -426,7 +489,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         if code not in default_directory().countries:  # a payload from an older version of the list
             keyboard = _keyboard(svc, pseudo, BotMessage("", country_buttons(svc)))
-            await context.bot.send_message(chat_id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard)
+            await context.bot.send_message(
+                chat_id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard
+            )
             return
         with transaction(svc.sessions) as session:
             choose_country(session, pseudo, code, datetime.now(UTC))
@@ -440,7 +505,9 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, videos, files, stickers: never downloaded; a kind explanation instead."""
     svc = services(context)
     assert update.effective_chat is not None
-    voice = bool(update.message and (update.message.voice or update.message.video_note or update.message.audio))
+    voice = bool(
+        update.message and (update.message.voice or update.message.video_note or update.message.audio)
+    )
     key = "utter_adapter_voice" if voice else "utter_adapter_media"
     pseudo = svc.pseudonym_of(update.effective_chat.id)
     with transaction(svc.sessions) as session:
@@ -454,7 +521,9 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Anything else in a private chat (a poll, a dice, a story...): a kind word, never silence."""
     if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, services(context).text("utter_adapter_unreadable"))
+        await context.bot.send_message(
+            update.effective_chat.id, services(context).text("utter_adapter_unreadable")
+        )
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -466,7 +535,11 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Group chats: a polite refusal (private chats only)."""
     chat = update.effective_chat
-    if chat is not None and chat.type != ChatType.PRIVATE and chat.id != services(context).settings.helpline_chat_id:
+    if (
+        chat is not None
+        and chat.type != ChatType.PRIVATE
+        and chat.id != services(context).settings.helpline_chat_id
+    ):
         await context.bot.send_message(chat.id, services(context).text("utter_adapter_group"))
 
 
@@ -476,6 +549,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handler_error cid=%s error=%s", cid, type(context.error).__name__)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, services(context).text("utter_adapter_error"))
+            await context.bot.send_message(
+                update.effective_chat.id, services(context).text("utter_adapter_error")
+            )
         except Exception:  # noqa: BLE001 - the error path must never raise
             log.error("error_reply_failed cid=%s", cid)

@@ -81,7 +81,9 @@ def volunteers_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_
             if update.callback_query is not None:
                 await update.callback_query.answer(svc.render("utter_volunteer_not_allowed"), show_alert=True)
             elif update.effective_chat is not None:
-                await context.bot.send_message(update.effective_chat.id, svc.render("utter_volunteer_not_allowed"))
+                await context.bot.send_message(
+                    update.effective_chat.id, svc.render("utter_volunteer_not_allowed")
+                )
             return
         await handler(update, context, svc, volunteer)
 
@@ -89,7 +91,9 @@ def volunteers_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_
     return checked
 
 
-async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def _reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Answer in the chat of the update, else in the volunteer's private chat (a button outside a chat)."""
     chat = update.effective_chat or update.effective_user
     if chat is not None:
@@ -103,7 +107,9 @@ async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff:
     if chat_id is not None:
         key = in_register(key, handoff.audience)  # a parent keeps the vous
         text = svc.render(key, country, open_now=open_now(svc, country, svc.clock()))
-        await send_user(context.bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
+        await send_user(
+            context.bot, svc, handoff.pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key)
+        )
 
 
 @volunteers_only
@@ -114,7 +120,11 @@ async def on_dispo(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         row.available, row.updated_at = True, svc.clock()
         record_event(session, "volunteer_available", volunteer)
         capacity = row.capacity
-    await _reply(update, context, svc.render("utter_volunteer_available", number=svc.volunteer_number(volunteer), capacity=capacity))
+    await _reply(
+        update,
+        context,
+        svc.render("utter_volunteer_available", number=svc.volunteer_number(volunteer), capacity=capacity),
+    )
 
 
 @volunteers_only
@@ -128,7 +138,9 @@ async def on_pause(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 
 
 @volunteers_only
-async def on_capacite(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_capacite(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """/capacite N: how many chats at once (1-10)."""
     args = context.args or []
     if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 10:
@@ -147,7 +159,9 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servi
         queue = list(waiting(session))
         lines = [
             svc.render(
-                "utter_volunteer_queue_line", ticket=h.ticket, urgency=svc.render(f"utter_volunteer_urgency_{h.urgency}"),
+                "utter_volunteer_queue_line",
+                ticket=h.ticket,
+                urgency=svc.render(f"utter_volunteer_urgency_{h.urgency}"),
                 situation=svc.render(f"utter_volunteer_situation_{h.situation}"),
                 waiting=waiting_time(h, now),
             )
@@ -156,11 +170,15 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servi
     if not lines:
         await _reply(update, context, svc.render("utter_volunteer_queue_empty"))
         return
-    await _reply(update, context, svc.render("utter_volunteer_queue", count=len(lines), lines="\n".join(lines)))
+    await _reply(
+        update, context, svc.render("utter_volunteer_queue", count=len(lines), lines="\n".join(lines))
+    )
 
 
 @volunteers_only
-async def on_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_ticket(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """/ticket CODE: which of my chats receives my messages."""
     args = context.args or []
     with transaction(svc.sessions) as session:
@@ -171,7 +189,11 @@ async def on_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Ser
     if wanted in held:
         await _reply(update, context, svc.render("utter_volunteer_focus", ticket=wanted))
     elif held:
-        await _reply(update, context, svc.render("utter_volunteer_focus_list", tickets=", ".join(f"#{t}" for t in held)))
+        await _reply(
+            update,
+            context,
+            svc.render("utter_volunteer_focus_list", tickets=", ".join(f"#{t}" for t in held)),
+        )
     else:
         await _reply(update, context, svc.render("utter_volunteer_no_chat"))
 
@@ -206,7 +228,14 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
             stored = session.get(Handoff, handoff.id)
             assert stored is not None
             release(session, stored, now)
-            record_event(session, "handoff_released", stored.pseudonym, ticket=ticket, volunteer=volunteer, reason="no_private_chat")
+            record_event(
+                session,
+                "handoff_released",
+                stored.pseudonym,
+                ticket=ticket,
+                volunteer=volunteer,
+                reason="no_private_chat",
+            )
         await query.answer(svc.render("utter_volunteer_start_private"), show_alert=True)
         return
     await query.answer()
@@ -214,7 +243,9 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     await _tell_user(context, svc, handoff, "utter_handoff_claimed")
 
 
-async def _current(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> Handoff | None:
+async def _current(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> Handoff | None:
     with transaction(svc.sessions) as session:
         handoff = focus_of(session, volunteer)
     if handoff is None:
@@ -222,7 +253,9 @@ async def _current(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     return handoff
 
 
-def _settle(svc: Services, handoff: Handoff, volunteer: str, event: str, change: Callable[[Session, Handoff], None]) -> Handoff:
+def _settle(
+    svc: Services, handoff: Handoff, volunteer: str, event: str, change: Callable[[Session, Handoff], None]
+) -> Handoff:
     """Apply ``change`` to the stored request and audit it, in one transaction; the request after."""
     with transaction(svc.sessions) as session:
         stored = session.get(Handoff, handoff.id)
@@ -233,20 +266,26 @@ def _settle(svc: Services, handoff: Handoff, volunteer: str, event: str, change:
 
 
 @volunteers_only
-async def on_relacher(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_relacher(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """/relacher: the request goes back to the queue, with a new card at the bottom of the group."""
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
     now = svc.clock()
-    handoff = _settle(svc, handoff, volunteer, "handoff_released", lambda session, stored: release(session, stored, now))
+    handoff = _settle(
+        svc, handoff, volunteer, "handoff_released", lambda session, stored: release(session, stored, now)
+    )
     svc.card("repost", handoff.id)
     await _reply(update, context, svc.render("utter_volunteer_released", ticket=handoff.ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_released")
 
 
 @volunteers_only
-async def on_transferer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_transferer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """/transferer: choose another available volunteer with room for one more chat."""
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
@@ -260,12 +299,22 @@ async def on_transferer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc:
     if not others:
         await _reply(update, context, svc.render("utter_volunteer_transfer_none"))
         return
-    choices = [(svc.render("utter_volunteer_transfer_to_button", number=n), f"transfer:{handoff.ticket}:{n}") for n in others]
-    await _reply(update, context, svc.render("utter_volunteer_transfer_choose", ticket=handoff.ticket), keyboard(choices))
+    choices = [
+        (svc.render("utter_volunteer_transfer_to_button", number=n), f"transfer:{handoff.ticket}:{n}")
+        for n in others
+    ]
+    await _reply(
+        update,
+        context,
+        svc.render("utter_volunteer_transfer_choose", ticket=handoff.ticket),
+        keyboard(choices),
+    )
 
 
 @volunteers_only
-async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_transfer_to(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """The chosen volunteer receives the chat (only the current holder can transfer it)."""
     query = update.callback_query
     assert query is not None
@@ -277,16 +326,30 @@ async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc
     now = svc.clock()
     with transaction(svc.sessions) as session:
         handoff = by_ticket(session, ticket)
-        allowed = handoff is not None and handoff.status == "claimed" and handoff.volunteer == volunteer and target not in (None, volunteer)
+        allowed = (
+            handoff is not None
+            and handoff.status == "claimed"
+            and handoff.volunteer == volunteer
+            and target not in (None, volunteer)
+        )
         if allowed and target is not None:
             row = volunteer_of(session, target, svc.settings.volunteer_capacity)
-            allowed = row.available and len(claimed_by(session, target)) < row.capacity  # may have changed since the list
+            allowed = (
+                row.available and len(claimed_by(session, target)) < row.capacity
+            )  # may have changed since the list
     if not allowed or handoff is None or target is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     try:  # the colleague must be reachable before the chat is theirs
-        await context.bot.send_message(svc.volunteers[target], svc.render(
-            "utter_volunteer_transferred_to", number=svc.volunteer_number(volunteer), ticket=ticket, card=card_text(svc, handoff, now)))
+        await context.bot.send_message(
+            svc.volunteers[target],
+            svc.render(
+                "utter_volunteer_transferred_to",
+                number=svc.volunteer_number(volunteer),
+                ticket=ticket,
+                card=card_text(svc, handoff, now),
+            ),
+        )
     except Forbidden:
         await query.answer(svc.render("utter_volunteer_transfer_none"), show_alert=True)
         return
@@ -294,30 +357,46 @@ async def on_transfer_to(update: Update, context: ContextTypes.DEFAULT_TYPE, svc
         stored = by_ticket(session, ticket)
         assert stored is not None
         transfer(session, stored, target, now)
-        record_event(session, "handoff_transferred", stored.pseudonym, ticket=ticket, volunteer=volunteer, to=target)
+        record_event(
+            session, "handoff_transferred", stored.pseudonym, ticket=ticket, volunteer=volunteer, to=target
+        )
         handoff = stored
     await query.answer()
-    await _reply(update, context, svc.render("utter_volunteer_transferred_from", ticket=ticket, number=number))
+    await _reply(
+        update, context, svc.render("utter_volunteer_transferred_from", ticket=ticket, number=number)
+    )
     svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_transferred")
 
 
 @volunteers_only
 async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
-    """/fin: close the chat; the person gets resources and a one-tap feedback, the volunteer picks an outcome."""
+    """/fin: close the chat; the person gets resources and a one-tap feedback, the volunteer picks an
+    outcome."""
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
     now = svc.clock()
-    handoff = _settle(svc, handoff, volunteer, "handoff_closed", lambda session, stored: close(session, stored, now))
+    handoff = _settle(
+        svc, handoff, volunteer, "handoff_closed", lambda session, stored: close(session, stored, now)
+    )
     svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
-    choices = [(svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}") for o in OUTCOMES]
-    await _reply(update, context, svc.render("utter_volunteer_outcome_question", ticket=handoff.ticket), keyboard(choices))
+    choices = [
+        (svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}") for o in OUTCOMES
+    ]
+    await _reply(
+        update,
+        context,
+        svc.render("utter_volunteer_outcome_question", ticket=handoff.ticket),
+        keyboard(choices),
+    )
 
 
 @volunteers_only
-async def on_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_outcome(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """The outcome of a closed chat, chosen by the volunteer who closed it."""
     query = update.callback_query
     assert query is not None
@@ -327,11 +406,23 @@ async def on_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Se
     _, ticket, outcome = parts
     with transaction(svc.sessions) as session:
         handoff = by_ticket(session, ticket)
-        ok = handoff is not None and handoff.volunteer == volunteer and handoff.status == "closed" and outcome in OUTCOMES
+        ok = (
+            handoff is not None
+            and handoff.volunteer == volunteer
+            and handoff.status == "closed"
+            and outcome in OUTCOMES
+        )
         if ok:
             assert handoff is not None
             handoff.outcome = outcome
-            record_event(session, "handoff_outcome", handoff.pseudonym, ticket=ticket, volunteer=volunteer, outcome=outcome)
+            record_event(
+                session,
+                "handoff_outcome",
+                handoff.pseudonym,
+                ticket=ticket,
+                volunteer=volunteer,
+                outcome=outcome,
+            )
     if not ok:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
@@ -340,13 +431,19 @@ async def on_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Se
 
 
 @volunteers_only
-async def on_bloquer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_bloquer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """/bloquer: choose the reason (a category, never free text) to block this pseudonym."""
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
-    choices = [(svc.render(f"utter_volunteer_block_{r}"), f"block:{handoff.ticket}:{r}") for r in BLOCK_REASONS]
-    await _reply(update, context, svc.render("utter_volunteer_block_choose", ticket=handoff.ticket), keyboard(choices))
+    choices = [
+        (svc.render(f"utter_volunteer_block_{r}"), f"block:{handoff.ticket}:{r}") for r in BLOCK_REASONS
+    ]
+    await _reply(
+        update, context, svc.render("utter_volunteer_block_choose", ticket=handoff.ticket), keyboard(choices)
+    )
 
 
 @volunteers_only
@@ -361,13 +458,25 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     now = svc.clock()
     with transaction(svc.sessions) as session:
         handoff = by_ticket(session, ticket)
-        ok = handoff is not None and handoff.volunteer == volunteer and handoff.status == "claimed" and reason in BLOCK_REASONS
+        ok = (
+            handoff is not None
+            and handoff.volunteer == volunteer
+            and handoff.status == "claimed"
+            and reason in BLOCK_REASONS
+        )
         if ok:
             assert handoff is not None
             block(session, handoff.pseudonym, reason, volunteer, now)
             close(session, handoff, now)
             handoff.outcome = "blocked"
-            record_event(session, "pseudonym_blocked", handoff.pseudonym, ticket=ticket, volunteer=volunteer, reason=reason)
+            record_event(
+                session,
+                "pseudonym_blocked",
+                handoff.pseudonym,
+                ticket=ticket,
+                volunteer=volunteer,
+                reason=reason,
+            )
     if not ok or handoff is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
@@ -378,7 +487,9 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 
 
 @volunteers_only
-async def on_volunteer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_volunteer_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """A volunteer's private message goes to the person of the focused chat, exactly once."""
     message = update.effective_message
     if message is None or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
@@ -402,6 +513,8 @@ async def on_volunteer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, 
 
 
 @volunteers_only
-async def on_volunteer_help(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+async def on_volunteer_help(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
     """/aide from a volunteer: the volunteers' commands."""
     await _reply(update, context, svc.render("utter_volunteer_help"))

@@ -50,11 +50,15 @@ class StaffedHours:
                     spans.setdefault(day, []).append((start, end))
         except (ValueError, KeyError) as error:
             example = "mon-fri 14:00-22:00; sat 14:00-20:00"
-            raise ValueError(f"HELPLINE_HOURS: cannot read {text!r} ({error}); write e.g. '{example}'") from error
+            raise ValueError(
+                f"HELPLINE_HOURS: cannot read {text!r} ({error}); write e.g. '{example}'"
+            ) from error
         try:
             return cls(spans, ZoneInfo(zone))
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"HELPLINE_TIMEZONE: unknown time zone {zone!r} (e.g. Europe/Paris, America/Toronto)") from error
+            raise ValueError(
+                f"HELPLINE_TIMEZONE: unknown time zone {zone!r} (e.g. Europe/Paris, America/Toronto)"
+            ) from error
 
     def is_open(self, when: datetime) -> bool:
         local = when.astimezone(self.zone)

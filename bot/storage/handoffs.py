@@ -75,7 +75,11 @@ def request_handoff(
 
 def last_closed(session: Session, pseudonym: str) -> Handoff | None:
     """The person's most recently closed request (for the one-tap feedback)."""
-    query = select(Handoff).where(Handoff.pseudonym == pseudonym, Handoff.status == "closed").order_by(Handoff.closed_at.desc())
+    query = (
+        select(Handoff)
+        .where(Handoff.pseudonym == pseudonym, Handoff.status == "closed")
+        .order_by(Handoff.closed_at.desc())
+    )
     return session.scalars(query.limit(1)).first()
 
 
@@ -85,7 +89,9 @@ def by_ticket(session: Session, ticket: str) -> Handoff | None:
 
 def waiting(session: Session) -> Sequence[Handoff]:
     """The queue: most urgent first, then who has waited longest."""
-    query = select(Handoff).where(Handoff.status == "queued").order_by(Handoff.urgency_rank, Handoff.requested_at)
+    query = (
+        select(Handoff).where(Handoff.status == "queued").order_by(Handoff.urgency_rank, Handoff.requested_at)
+    )
     return session.scalars(query).all()
 
 
@@ -100,12 +106,18 @@ def take_card(session: Session, handoff_id: int) -> bool:
 
     The card id is set to 0, "being posted", in the same statement that checks it is unset.
     """
-    taken = update(Handoff).where(Handoff.id == handoff_id, Handoff.status == "queued", Handoff.card_message_id.is_(None))
+    taken = update(Handoff).where(
+        Handoff.id == handoff_id, Handoff.status == "queued", Handoff.card_message_id.is_(None)
+    )
     return session.execute(taken.values(card_message_id=0)).rowcount == 1  # type: ignore[attr-defined]
 
 
 def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:
-    query = select(Handoff).where(Handoff.status == "claimed", Handoff.volunteer == volunteer).order_by(Handoff.claimed_at)
+    query = (
+        select(Handoff)
+        .where(Handoff.status == "claimed", Handoff.volunteer == volunteer)
+        .order_by(Handoff.claimed_at)
+    )
     return session.scalars(query).all()
 
 
@@ -122,9 +134,13 @@ def volunteer_of(session: Session, pseudonym: str, capacity: int = DEFAULT_CAPAC
 def free_volunteers(session: Session, allowlist: Sequence[str]) -> int:
     """How many allowlisted volunteers are available with room for one more chat."""
     count = 0
-    for volunteer in session.scalars(select(Volunteer).where(Volunteer.available, Volunteer.pseudonym.in_(allowlist))):
+    for volunteer in session.scalars(
+        select(Volunteer).where(Volunteer.available, Volunteer.pseudonym.in_(allowlist))
+    ):
         load = session.scalar(
-            select(func.count()).select_from(Handoff).where(Handoff.status == "claimed", Handoff.volunteer == volunteer.pseudonym)
+            select(func.count())
+            .select_from(Handoff)
+            .where(Handoff.status == "claimed", Handoff.volunteer == volunteer.pseudonym)
         )
         count += int((load or 0) < volunteer.capacity)
     return count
@@ -173,11 +189,20 @@ def focus_of(session: Session, volunteer: str) -> Handoff | None:
 
 def due_for_reannounce(session: Session, now: datetime, delays_s: Mapping[str, int]) -> Sequence[Handoff]:
     """Queued requests nobody claimed within the delay of their urgency, most urgent first."""
-    late = or_(*(
-        and_(Handoff.urgency == urgency, Handoff.announced_at <= now - timedelta(seconds=delays_s.get(urgency, 900)))
-        for urgency in URGENCY_RANK
-    ))
-    query = select(Handoff).where(Handoff.status == "queued", late).order_by(Handoff.urgency_rank, Handoff.requested_at)
+    late = or_(
+        *(
+            and_(
+                Handoff.urgency == urgency,
+                Handoff.announced_at <= now - timedelta(seconds=delays_s.get(urgency, 900)),
+            )
+            for urgency in URGENCY_RANK
+        )
+    )
+    query = (
+        select(Handoff)
+        .where(Handoff.status == "queued", late)
+        .order_by(Handoff.urgency_rank, Handoff.requested_at)
+    )
     return session.scalars(query).all()
 
 
@@ -186,9 +211,13 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def queue_message(session: Session, cipher: ChatCipher, handoff: Handoff, to_volunteer: bool, text: str) -> None:
+def queue_message(
+    session: Session, cipher: ChatCipher, handoff: Handoff, to_volunteer: bool, text: str
+) -> None:
     """A relayed message, encrypted, until it is delivered (same transaction as the update id)."""
-    session.add(Outbox(handoff_id=handoff.id, to_volunteer=to_volunteer, body_encrypted=cipher.encrypt_text(text)))
+    session.add(
+        Outbox(handoff_id=handoff.id, to_volunteer=to_volunteer, body_encrypted=cipher.encrypt_text(text))
+    )
 
 
 def pending_messages(session: Session) -> Sequence[Outbox]:

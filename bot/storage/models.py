@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, false, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    false,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,7 +34,8 @@ class Conversation(Base):
     country: Mapped[str] = mapped_column(String(8), default="FR")
     # False until the person picks or says a country: until then replies carry 112/911 too.
     country_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # True once the one-tap choice was shown outside a crisis: it is not offered again (a crisis always offers it).
+    # True once the one-tap choice was shown outside a crisis: it is not offered again (a crisis always offers
+    # it).
     country_offered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     situation: Mapped[str] = mapped_column(String(20), default="none")
     urgency: Mapped[str] = mapped_column(String(10), default="low")
@@ -80,7 +92,8 @@ class SentMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     pseudonym: Mapped[str] = mapped_column(
-        ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_sent_messages_conversation"), index=True
+        ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_sent_messages_conversation"),
+        index=True,
     )
     message_id: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -142,7 +155,9 @@ class Outbox(Base):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE", name="fk_outbox_handoff"), index=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE", name="fk_outbox_handoff"), index=True
+    )
     to_volunteer: Mapped[bool] = mapped_column(Boolean)
     body_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

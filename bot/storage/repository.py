@@ -73,7 +73,9 @@ def chat_of(session: Session, cipher: ChatCipher, pseudonym: str) -> int | None:
     return None if ref is None else cipher.decrypt(ref.chat_id_encrypted)
 
 
-def record_event(session: Session, event_type: str, pseudonym: str | None, **details: str | int | bool | None) -> None:
+def record_event(
+    session: Session, event_type: str, pseudonym: str | None, **details: str | int | bool | None
+) -> None:
     """Audit an event; details are short labels or ids (a long string is refused)."""
     for key, value in details.items():
         if isinstance(value, str) and len(value) > MAX_DETAIL_CHARS:
@@ -87,14 +89,24 @@ def first_delivery(session: Session, update_id: int) -> bool:
     One ``INSERT … ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL): a single round trip, and
     a concurrent re-delivery waits for the first one's transaction instead of failing.
     """
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert  # the two we run on
-    statement = insert(ProcessedUpdate).values(update_id=update_id).on_conflict_do_nothing(index_elements=["update_id"])
-    return session.execute(statement.returning(ProcessedUpdate.update_id)).first() is not None  # a row only if inserted
+    insert = (
+        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )  # the two we run on
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
+    return (
+        session.execute(statement.returning(ProcessedUpdate.update_id)).first() is not None
+    )  # a row only if inserted
 
 
 def recent_messages(session: Session, pseudonym: str, now: datetime) -> list[int]:
     """Ids of the bot's messages in this chat that Telegram still lets it delete."""
-    query = select(SentMessage.message_id).where(SentMessage.pseudonym == pseudonym, SentMessage.at > now - DELETABLE_FOR)
+    query = select(SentMessage.message_id).where(
+        SentMessage.pseudonym == pseudonym, SentMessage.at > now - DELETABLE_FOR
+    )
     return list(session.scalars(query.order_by(SentMessage.id)))
 
 
@@ -102,7 +114,9 @@ def idle_in_engine(session: Session, now: datetime) -> list[str]:
     """Conversations idle for longer than a dialogue session whose texts the engine may still hold."""
     active = select(Handoff.pseudonym).where(Handoff.status.in_(("queued", "claimed")))
     query = select(Conversation.pseudonym).where(
-        Conversation.engine_forgotten.is_(False), Conversation.updated_at < now - ENGINE_IDLE, Conversation.pseudonym.not_in(active)
+        Conversation.engine_forgotten.is_(False),
+        Conversation.updated_at < now - ENGINE_IDLE,
+        Conversation.pseudonym.not_in(active),
     )
     return list(session.scalars(query))
 

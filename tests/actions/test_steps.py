@@ -24,7 +24,9 @@ async def test_next_step_sends_the_following_step_with_its_menu(domain: dict[str
     slots = {"situation": "harassment", "audience": "parent", "step": 2.0, "steps_given": ["a", "b"]}
     dispatcher, events = await run(ActionNextStep(), make_tracker("next_step", slots=slots), domain)
     third = step_keys(domain["responses"], "harassment", "parent")[2]
-    assert dispatcher.messages[0]["text"] == default_directory().fill(step_text(domain["responses"], third, None), "FR")
+    assert dispatcher.messages[0]["text"] == default_directory().fill(
+        step_text(domain["responses"], third, None), "FR"
+    )
     assert responses_of(dispatcher) == ["text", "utter_general_step_menu_parent"]  # vouvoiement for parents
     assert SlotSet("step", 3.0) in events
     assert SlotSet("steps_given", ["a", "b", third]) in events
@@ -54,7 +56,9 @@ async def test_no_steps_before_a_situation_is_known(domain: dict[str, Any]) -> N
 
 async def test_a_chosen_situation_asks_the_age_when_it_changes_the_advice(domain: dict[str, Any]) -> None:
     entities = [{"entity": "situation", "value": "sextortion"}]
-    dispatcher, events = await run(ActionStartSteps(), make_tracker("choose_situation", entities=entities), domain)
+    dispatcher, events = await run(
+        ActionStartSteps(), make_tracker("choose_situation", entities=entities), domain
+    )
     assert responses_of(dispatcher) == ["utter_general_ask_minor"]
     assert SlotSet("situation", "sextortion") in events
 
@@ -63,14 +67,18 @@ async def test_an_adult_gets_the_adult_variation(domain: dict[str, Any]) -> None
     responses = domain["responses"]
     key = next(k for k in step_keys(responses, "sextortion", "victim") if len(responses[k]) > 1)
     number = step_keys(responses, "sextortion", "victim").index(key) + 1
-    tracker = make_tracker("next_step", slots={"situation": "sextortion", "step": float(number - 1), "minor": False})
+    tracker = make_tracker(
+        "next_step", slots={"situation": "sextortion", "step": float(number - 1), "minor": False}
+    )
     dispatcher, _ = await run(ActionNextStep(), tracker, domain)
     assert dispatcher.messages[0]["text"] == default_directory().fill(step_text(responses, key, False), "FR")
     assert step_text(responses, key, False) != step_text(responses, key, None)
 
 
 async def test_answering_the_age_shows_step_one(domain: dict[str, Any]) -> None:
-    tracker = make_tracker("set_minor", slots={"situation": "image_sharing"}, entities=[{"entity": "minor", "value": True}])
+    tracker = make_tracker(
+        "set_minor", slots={"situation": "image_sharing"}, entities=[{"entity": "minor", "value": True}]
+    )
     dispatcher, events = await run(ActionStartSteps(), tracker, domain)
     assert SlotSet("minor", True) in events and SlotSet("step", 1.0) in events
     assert responses_of(dispatcher) == ["text", "utter_general_step_menu"]
@@ -79,9 +87,17 @@ async def test_answering_the_age_shows_step_one(domain: dict[str, Any]) -> None:
 async def test_a_crisis_message_interrupts_the_steps(domain: dict[str, Any]) -> None:
     tracker = make_tracker("next_step", triage=CRITICAL, slots={"situation": "harassment", "step": 2.0})
     dispatcher, events = await run(ActionNextStep(), tracker, domain)
-    assert responses_of(dispatcher) == ["custom", "utter_general_crisis", "utter_general_crisis_offer", "custom"]
+    assert responses_of(dispatcher) == [
+        "custom",
+        "utter_general_crisis",
+        "utter_general_crisis_offer",
+        "custom",
+    ]
     assert dispatcher.messages[-1]["custom"]["handoff"]["trigger"] == "critical"  # a volunteer is alerted
-    assert events == [SlotSet("urgency", "critical"), SlotSet("audience", "victim")]  # the step is not advanced
+    assert events == [
+        SlotSet("urgency", "critical"),
+        SlotSet("audience", "victim"),
+    ]  # the step is not advanced
 
 
 async def test_resume_shows_the_current_step_again(domain: dict[str, Any]) -> None:
@@ -98,11 +114,19 @@ async def test_without_the_domain_the_actions_read_the_same_responses(domain: di
     assert without.messages == with_domain.messages and SlotSet("step", 2.0) in events
 
 
-async def test_typed_stop_words_with_distress_get_the_question_and_the_contacts(domain: dict[str, Any]) -> None:
+async def test_typed_stop_words_with_distress_get_the_question_and_the_contacts(
+    domain: dict[str, Any],
+) -> None:
     from actions.steps import ActionStopConversation
 
-    distress = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 0.9,
-                "critical_score": 0.3, "critical_threshold": 0.9}
+    distress = {
+        "situation": "none",
+        "urgency": "low",
+        "audience": "unknown",
+        "confidence": 0.9,
+        "critical_score": 0.3,
+        "critical_threshold": 0.9,
+    }
     dispatcher, _ = await run(ActionStopConversation(), make_tracker("stop", triage=distress), domain)
     assert responses_of(dispatcher) == ["utter_general_stop_check"]
     dispatcher, _ = await run(ActionStopConversation(), make_tracker("stop"), domain)  # the button

@@ -36,7 +36,9 @@ class FakeTelegram:
         with self.lock:
             return [params for name, params in self.calls if name == method]
 
-    async def wait_for(self, count: int, method: str = "sendMessage", timeout_s: float = 10) -> list[dict[str, Any]]:
+    async def wait_for(
+        self, count: int, method: str = "sendMessage", timeout_s: float = 10
+    ) -> list[dict[str, Any]]:
         """Wait (without blocking the bot's event loop) until ``count`` calls of ``method`` arrived."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
@@ -61,8 +63,10 @@ class FakeTelegram:
             if method == "sendMessage":
                 self.next_message_id += 1
                 return {
-                    "message_id": self.next_message_id, "date": int(time.time()),
-                    "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": params.get("text", ""),
+                    "message_id": self.next_message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": int(params["chat_id"]), "type": "private"},
+                    "text": params.get("text", ""),
                     "from": BOT_USER,
                 }
         return True
@@ -83,6 +87,7 @@ def _params(body: bytes, content_type: str) -> dict[str, Any]:
 @contextmanager
 def running(fake: FakeTelegram, quiet: bool = False) -> Iterator[FakeTelegram]:
     """Serve ``fake`` on a free loopback port; ``quiet`` hides clients hanging up (load tests)."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as Telegram: the bot reuses its connections
         disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
@@ -125,9 +130,20 @@ def running(fake: FakeTelegram, quiet: bool = False) -> Iterator[FakeTelegram]:
 
 
 def private_text(update_id: int, chat_id: int, text: str, edited: bool = False) -> dict[str, Any]:
-    user = {"id": chat_id, "is_bot": False, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
-    message = {"message_id": update_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private",
-               "first_name": "Inès", "username": "ines_m_14"}, "from": user, "text": text}
+    user = {
+        "id": chat_id,
+        "is_bot": False,
+        "first_name": "Inès",
+        "last_name": "Martin",
+        "username": "ines_m_14",
+    }
+    message = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private", "first_name": "Inès", "username": "ines_m_14"},
+        "from": user,
+        "text": text,
+    }
     if text.startswith("/"):
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     return {"update_id": update_id, ("edited_message" if edited else "message"): message}

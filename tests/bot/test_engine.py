@@ -22,7 +22,9 @@ async def test_send_returns_messages_buttons_and_triage() -> None:
     assert result.triage == TRIAGE
     assert [m.text for m in result.messages] == ["Ne paie pas."]
     assert result.messages[0].buttons == [{"title": "Suite", "payload": "/next"}]
-    assert engine.received == [{"sender": "pseudo123", "message": "il veut 200€", "metadata": {"country": "FR"}}]
+    assert engine.received == [
+        {"sender": "pseudo123", "message": "il veut 200€", "metadata": {"country": "FR"}}
+    ]
 
 
 @pytest.mark.parametrize("mode", ["error", "garbage"])
@@ -51,7 +53,10 @@ async def test_an_engine_that_is_not_there() -> None:
 
 
 async def test_replicas_keep_a_conversation_on_one_and_fail_over_when_it_is_down() -> None:
-    with running(FakeEngine(reply=[{"text": "un"}])) as first, running(FakeEngine(reply=[{"text": "deux"}])) as second:
+    with (
+        running(FakeEngine(reply=[{"text": "un"}])) as first,
+        running(FakeEngine(reply=[{"text": "deux"}])) as second,
+    ):
         client = RasaClient(f"{first.url}, {second.url}")
         senders = [f"pseudo{n}" for n in range(20)]
         for sender in senders * 2:
@@ -73,4 +78,7 @@ async def test_the_http_api_gets_the_token_and_the_channel_does_not() -> None:
         await client.send("pseudo1", "salut")
         await client.forget("pseudo1")
         await client.aclose()
-    assert engine.paths == ["/webhooks/rest/webhook", "/conversations/pseudo1/tracker/events?token=s3cret-token"]
+    assert engine.paths == [
+        "/webhooks/rest/webhook",
+        "/conversations/pseudo1/tracker/events?token=s3cret-token",
+    ]

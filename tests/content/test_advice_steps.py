@@ -19,7 +19,9 @@ AUDIENCES = ("victim", "parent", "witness")
 
 def steps(situation: str) -> dict[str, list[dict]]:
     data = yaml.safe_load((ROOT / "responses" / f"{situation}.yml").read_text("utf-8"))["responses"]
-    return {k: v for k, v in data.items() if re.fullmatch(rf"utter_{situation}_(victim|parent|witness)_\d+", k)}
+    return {
+        k: v for k, v in data.items() if re.fullmatch(rf"utter_{situation}_(victim|parent|witness)_\d+", k)
+    }
 
 
 def all_variations() -> list[tuple[str, dict]]:
@@ -34,7 +36,9 @@ def test_every_situation_and_audience_has_4_to_7_ordered_steps(situation: str, a
     assert numbers == list(range(1, len(numbers) + 1))
 
 
-@pytest.mark.parametrize(("key", "variation"), all_variations(), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("key", "variation"), all_variations(), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_every_step_has_a_source_and_its_why_and_fits(key: str, variation: dict) -> None:
     meta = variation.get("metadata") or {}
     assert meta.get("source"), key

@@ -17,7 +17,9 @@ DOCUMENTS = {"000": "000_02ae1c279c536358.txt", "003": "003_b11eb6c8e79489f4.txt
 PART = re.compile(r"^(?:(?P<doc>000|003) L(?P<start>\d+)(?:-(?P<end>\d+))?|official: .+|relais: .+)$")
 MAX_LINES = 12  # a citation points at a passage, not a chapter
 
-CITED = [(key, v["metadata"]["source"]) for key, v in every_variation() if (v.get("metadata") or {}).get("source")]
+CITED = [
+    (key, v["metadata"]["source"]) for key, v in every_variation() if (v.get("metadata") or {}).get("source")
+]
 
 
 def parts(source: str) -> list[str]:
@@ -33,10 +35,16 @@ def shape_of(doc: str) -> dict[str, object]:
     if not path.exists():
         return dict(SHAPE[doc])
     lines = path.read_text("utf-8").splitlines()
-    return {"file": path.name, "lines": len(lines), "blank": [i + 1 for i, line in enumerate(lines) if not line.strip()]}
+    return {
+        "file": path.name,
+        "lines": len(lines),
+        "blank": [i + 1 for i, line in enumerate(lines) if not line.strip()],
+    }
 
 
-@pytest.mark.skipif(not SOURCES.exists(), reason="the source documents live beside the project (../shared/sources)")
+@pytest.mark.skipif(
+    not SOURCES.exists(), reason="the source documents live beside the project (../shared/sources)"
+)
 @pytest.mark.parametrize("doc", sorted(DOCUMENTS))
 def test_the_stored_shape_is_the_documents(doc: str) -> None:
     # A document that changed moves the lines every citation points at: cite again, then rebuild.

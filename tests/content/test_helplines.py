@@ -110,7 +110,13 @@ def test_a_directory_reads_its_file(tmp_path) -> None:  # type: ignore[no-untype
 
 def test_fill_puts_the_country_words_and_capitals_at_sentence_start() -> None:
     text = "{medical} répond. Appelle {medical} ou {emergency}."
-    assert DIRECTORY.fill(text, "FR") == "Le 15 (SAMU) ou le 112 répond. Appelle le 15 (SAMU) ou le 112 ou le 17 (police) ou le 112."
-    assert DIRECTORY.fill("Appelle {exploitation_help}.", "BE") == "Appelle Child Focus (116 000, gratuit, 24h/24)."
+    assert (
+        DIRECTORY.fill(text, "FR")
+        == "Le 15 (SAMU) ou le 112 répond. Appelle le 15 (SAMU) ou le 112 ou le 17 (police) ou le 112."
+    )
+    assert (
+        DIRECTORY.fill("Appelle {exploitation_help}.", "BE")
+        == "Appelle Child Focus (116 000, gratuit, 24h/24)."
+    )
     # Other placeholders are the caller's: left exactly as they were, line breaks included.
     assert DIRECTORY.fill("File :\n{lines}. {ticket} ok", "FR") == "File :\n{lines}. {ticket} ok"

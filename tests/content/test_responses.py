@@ -18,7 +18,9 @@ EMERGENCY_NUMBERS = ("112", "17", "3114", "119")
 
 
 def keys_the_code_can_pick() -> set[str]:
-    situation_keys = {f"utter_{s}_ack{x}" for s in SITUATIONS if s != "none" for x in ("", "_parent", "_witness")}
+    situation_keys = {
+        f"utter_{s}_ack{x}" for s in SITUATIONS if s != "none" for x in ("", "_parent", "_witness")
+    }
     return situation_keys | set(NONE_REPLIES.values()) | {CRISIS_REPLY, DEGRADED_REPLY, FALLBACK_REPLY}
 
 
@@ -39,13 +41,21 @@ def every_variation() -> list[tuple[str, dict]]:
 def action_values(variation: dict) -> dict[str, str]:
     """Sample values for the placeholders an action fills (templates and lists)."""
     meta = variation.get("metadata") or {}
-    names = [*(meta.get("template") or []), *(meta.get("filled_by_action") or []), *(meta.get("filled_by_adapter") or [])]
+    names = [
+        *(meta.get("template") or []),
+        *(meta.get("filled_by_action") or []),
+        *(meta.get("filled_by_adapter") or []),
+    ]
     return {name: "X" for name in names}
 
 
-@pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else ""
+)
 @pytest.mark.parametrize("country", sorted(default_directory().countries))
-def test_every_text_once_filled_fits_and_has_no_placeholder_left(key: str, variation: dict, country: str) -> None:
+def test_every_text_once_filled_fits_and_has_no_placeholder_left(
+    key: str, variation: dict, country: str
+) -> None:
     filled = default_directory().fill(variation["text"], country)
     for name, value in action_values(variation).items():
         filled = filled.replace("{" + name + "}", value)
@@ -61,13 +71,17 @@ def test_the_crisis_reply_carries_the_emergency_contacts() -> None:
 
 @pytest.mark.parametrize("country", sorted(default_directory().countries))
 @pytest.mark.parametrize("key", [CRISIS_REPLY, DEGRADED_REPLY])
-def test_crisis_and_degraded_replies_give_the_emergency_number_of_every_country(key: str, country: str) -> None:
+def test_crisis_and_degraded_replies_give_the_emergency_number_of_every_country(
+    key: str, country: str
+) -> None:
     text = default_directory().fill(load_responses()[key], country)
     assert default_directory().placeholders(country)["emergency"] in text
     assert default_directory().placeholders(country)["suicide"] in text
 
 
-@pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_no_placeholder_with_a_lower_case_value_opens_a_sentence(key: str, variation: dict) -> None:
     # Rasa fills placeholders as they are: "le 3018" must not open a sentence.
     for match in re.finditer(r"(^|[.!?]\s+|\n)\{([a-z_]+)\}", variation["text"]):
@@ -97,14 +111,19 @@ def register_of(key: str) -> str | None:
         return "vous"
     if key.startswith(("utter_volunteer_", "utter_adapter_")) or key.endswith("_button"):
         return None  # volunteers' texts, and adapter notices said before we know who writes
-    if key.endswith("_witness") or "_witness_" in key or "_victim_" in key or key.startswith(
-        ("utter_general_", "utter_faq_", "utter_handoff_")
+    if (
+        key.endswith("_witness")
+        or "_witness_" in key
+        or "_victim_" in key
+        or key.startswith(("utter_general_", "utter_faq_", "utter_handoff_"))
     ):
         return "tu"
     return None
 
 
-@pytest.mark.parametrize(("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_every_text_keeps_the_register_of_who_it_is_written_for(key: str, variation: dict) -> None:
     register = register_of(key)
     if register is None or key in REGISTER_EXCEPTIONS:

@@ -55,7 +55,11 @@ def cli_throughput(model: str, texts: list[str]) -> tuple[float, float]:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "actions.nlu.classify", "--model", model],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     assert process.stdin and process.stdout
     process.stdin.write(lines[0] + "\n")
@@ -77,9 +81,24 @@ def train_time() -> float:
         env = {**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
         started = time.perf_counter()
         subprocess.run(
-            [RASA, "train", "--domain", "var/build/domain", "--data", "nlu_data", "stories",
-             "--config", "config.yml", "--out", tmp],
-            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                RASA,
+                "train",
+                "--domain",
+                "var/build/domain",
+                "--data",
+                "nlu_data",
+                "stories",
+                "--config",
+                "config.yml",
+                "--out",
+                tmp,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return time.perf_counter() - started
 
@@ -123,7 +142,11 @@ def main() -> None:
         ("classify latency p50 (warm, one at a time)", f"{percentile(timings, 0.50):.1f} ms", "<= 15 ms"),
         ("classify latency p95", f"{percentile(timings, 0.95):.1f} ms", "<= 40 ms"),
         ("classify throughput, in-process", f"{inproc_rate:.0f} messages/s", ">= 50 messages/s"),
-        ("`make classify` process, 1,000 lines", f"{cli_rate:.0f} messages/s ({cli_total:.1f} s with model load)", ">= 50 messages/s"),
+        (
+            "`make classify` process, 1,000 lines",
+            f"{cli_rate:.0f} messages/s ({cli_total:.1f} s with model load)",
+            ">= 50 messages/s",
+        ),
         ("train time (cold cache, NLU + dialogue)", f"{trained:.0f} s", "<= 5 min"),
         ("Rasa server resident memory", f"{rasa_mb:.0f} MB", "<= 1.6 GB"),
         ("action server resident memory", f"{actions_mb:.0f} MB", ""),

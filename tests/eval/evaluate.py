@@ -94,7 +94,11 @@ def classify(model: Path, texts: Sequence[str], tree: Path = ROOT) -> list[Row]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(
         [str(python), "-m", "actions.nlu.classify", "--model", str(model)],
-        input=lines.encode("utf-8"), capture_output=True, cwd=tree, env=env, check=True,
+        input=lines.encode("utf-8"),
+        capture_output=True,
+        cwd=tree,
+        env=env,
+        check=True,
     )
     out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line.strip()]
     if len(out) != len(texts):
@@ -104,13 +108,16 @@ def classify(model: Path, texts: Sequence[str], tree: Path = ROOT) -> list[Row]:
 
 def base_model(ref: str) -> tuple[Path, Path]:
     """The tree and trained model of commit ``ref``, built once into var/eval/."""
-    sha = subprocess.run(["git", "rev-parse", "--short=12", ref], cwd=ROOT, capture_output=True, check=True,
-                         text=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short=12", ref], cwd=ROOT, capture_output=True, check=True, text=True
+    ).stdout.strip()
     tree = ROOT / "var" / "eval" / f"base-{sha}"
     model = tree / "models" / "base.tar.gz"
     if model.exists():
         return tree, model
-    archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=ROOT, capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", sha], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     tree.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(tree)  # noqa: S202 - our own repository's commit
@@ -121,10 +128,26 @@ def base_model(ref: str) -> tuple[Path, Path]:
             (domain / source.name).write_bytes(source.read_bytes())
     print(f"training the model of {sha} (about a minute)...", file=sys.stderr)
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "--domain", str(domain), "--data", "nlu_data", "stories",
-         "--config", "config.yml", "--out", "models", "--fixed-model-name", "base"],
-        cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--domain",
+            str(domain),
+            "--data",
+            "nlu_data",
+            "stories",
+            "--config",
+            "config.yml",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "base",
+        ],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return tree, model
 
@@ -155,7 +178,9 @@ def per_label(truth: Sequence[Row], predicted: Sequence[Row], label: str) -> str
     p = [str(x[label]) for x in predicted]
     prec, rec, f1, sup = precision_recall_fscore_support(y, p, labels=values, zero_division=0)
     lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    lines += [f"| {v} | {prec[i]:.3f} | {rec[i]:.3f} | {f1[i]:.3f} | {sup[i]} |" for i, v in enumerate(values)]
+    lines += [
+        f"| {v} | {prec[i]:.3f} | {rec[i]:.3f} | {f1[i]:.3f} | {sup[i]} |" for i, v in enumerate(values)
+    ]
     return "\n".join(lines)
 
 
@@ -185,16 +210,28 @@ def cross_validation(train: list[dict[str, Any]], folds: int, config: dict[str, 
     strata = [r["urgency"] for r in train]
     for fit, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(train)), strata):
         model = TriageModel(
-            c=float(config.get("C", 100.0)), critical_c=float(config.get("critical_C", 4.0)),
+            c=float(config.get("C", 100.0)),
+            critical_c=float(config.get("critical_C", 4.0)),
             critical_recall=float(config.get("critical_recall", 0.98)),
             embedding_weight=float(config.get("embedding_weight", 1.0)),
         )
-        model.fit([examples[i] for i in fit], {k: [train[i][k] for i in fit] for k in ("intent", "urgency", "audience")})
+        model.fit(
+            [examples[i] for i in fit],
+            {k: [train[i][k] for i in fit] for k in ("intent", "urgency", "audience")},
+        )
         for i, p in zip(test, model.predict([examples[i] for i in test]), strict=True):
             best = max(p["intent"], key=p["intent"].__getitem__)
             signals = examples[i].read()
-            t = decide(best, p["intent"][best], p["urgency"], p["audience"], signals.crisis, signals.entities,
-                       critical_score=p.critical_score, critical_threshold=p.critical_threshold)
+            t = decide(
+                best,
+                p["intent"][best],
+                p["urgency"],
+                p["audience"],
+                signals.crisis,
+                signals.entities,
+                critical_score=p.critical_score,
+                critical_threshold=p.critical_threshold,
+            )
             predicted[i] = {"situation": t.situation, "urgency": t.urgency, "audience": t.audience}
     return label_scores(train, predicted)
 
@@ -216,7 +253,9 @@ def outside(model: Path, tree: Path) -> dict[str, float]:
     if AGGRESSIVE.exists():
         items = [json.loads(line) for line in AGGRESSIVE.read_text("utf-8").splitlines() if line.strip()]
         preds = classify(model, [i["text"] for i in items], tree)
-        threats = [p for i, p in zip(items, preds, strict=True) if i["corpus_labels"].get("VERBAL_ABUSE") == "THR"]
+        threats = [
+            p for i, p in zip(items, preds, strict=True) if i["corpus_labels"].get("VERBAL_ABUSE") == "THR"
+        ]
         out["aggressive_n"] = len(items)
         out["aggressive_incident"] = sum(p["situation"] != "none" for p in preds) / len(items)
         out["threats_n"] = len(threats)
@@ -250,7 +289,9 @@ def main() -> None:
         texts = [i["text"] for i in items]
         for model_name, (tree, model) in models.items():
             predictions[(model_name, set_name)] = classify(model, texts, tree)
-            results.setdefault(model_name, {})[set_name] = label_scores(items, predictions[(model_name, set_name)])
+            results.setdefault(model_name, {})[set_name] = label_scores(
+                items, predictions[(model_name, set_name)]
+            )
         for base_name, preds in baselines(train, texts).items():
             results.setdefault(base_name, {})[set_name] = label_scores(items, preds)
     outside_figures = {name: outside(model, tree) for name, (tree, model) in models.items()}
@@ -258,53 +299,103 @@ def main() -> None:
     lines = [
         "# Evaluation of the triage",
         "",
-        f"Generated by `make eval` on {time.strftime('%Y-%m-%d')}: model `{Path(args.model).name}` of this tree"
-        + (f", against the model of `{args.base_ref}` (main before the crisis detector, rebuilt from that commit)."
-           if args.base_ref else "."),
+        f"Generated by `make eval` on {time.strftime('%Y-%m-%d')}: model `{Path(args.model).name}` of this "
+        f"tree"
+        + (
+            f", against the model of `{args.base_ref}` (main before the crisis detector, rebuilt from that "
+            f"commit)."
+            if args.base_ref
+            else "."
+        ),
         f"Training data: {len(train)} examples in `nlu_data/`.",
         "",
-        "Sets (none of them is ever trained on; `tests/nlu_data` checks that no message folds to a training example):",
+        "Sets (none of them is ever trained on; `tests/nlu_data` checks that no message folds to a training "
+        "example):",
         "",
     ]
-    lines += [f"* `{SETS[n][0].relative_to(ROOT)}` — {len(items)} messages, "
-              f"{sum(i['urgency'] == 'critical' for i in items)} critical: {SETS[n][1]}." for n, items in sets.items()]
-    metrics = [("situation_f1", "situation macro-F1"), ("urgency_f1", "urgency macro-F1"),
-               ("audience_acc", "audience accuracy"), ("critical_recall", "critical recall"),
-               ("critical_precision", "critical precision")]
+    lines += [
+        f"* `{SETS[n][0].relative_to(ROOT)}` — {len(items)} messages, "
+        f"{sum(i['urgency'] == 'critical' for i in items)} critical: {SETS[n][1]}."
+        for n, items in sets.items()
+    ]
+    metrics = [
+        ("situation_f1", "situation macro-F1"),
+        ("urgency_f1", "urgency macro-F1"),
+        ("audience_acc", "audience accuracy"),
+        ("critical_recall", "critical recall"),
+        ("critical_precision", "critical precision"),
+    ]
     for set_name in sets:
-        lines += ["", f"## {set_name}", "", "| metric | " + " | ".join(results) + " |", "|---" * (len(results) + 1) + "|"]
+        lines += [
+            "",
+            f"## {set_name}",
+            "",
+            "| metric | " + " | ".join(results) + " |",
+            "|---" * (len(results) + 1) + "|",
+        ]
         for key, title in metrics:
-            lines.append(f"| {title} | " + " | ".join(f"{results[m][set_name][key]:.3f}" for m in results) + " |")
-        lines.append("| critical missed | " + " | ".join(
-            f"{int(results[m][set_name]['critical_missed'])} of {int(results[m][set_name]['critical_total'])}"
-            for m in results) + " |")
+            lines.append(
+                f"| {title} | " + " | ".join(f"{results[m][set_name][key]:.3f}" for m in results) + " |"
+            )
+        lines.append(
+            "| critical missed | "
+            + " | ".join(
+                f"{int(results[m][set_name]['critical_missed'])} of "
+                f"{int(results[m][set_name]['critical_total'])}"
+                for m in results
+            )
+            + " |"
+        )
     ours = "this tree"
     for set_name, items in sets.items():
         lines += ["", f"### {set_name}: this tree, per label", ""]
         for label in LABELS:
             lines += [f"{label}:", "", per_label(items, predictions[(ours, set_name)], label), ""]
         if set_name in PRINT_ERRORS:
-            missed = [i["text"] for i, p in zip(items, predictions[(ours, set_name)], strict=True)
-                      if i["urgency"] == "critical" and p["urgency"] != "critical"]
-            lines += [f"Critical messages missed on {set_name}:", ""] + ([f"- {t}" for t in missed] or ["None."])
-    lines += ["", "## Outside data (evaluation only, never trained on)", "",
-              "| figure | " + " | ".join(outside_figures) + " | target |", "|---" * (len(outside_figures) + 2) + "|"]
-    rows = [("neutral_critical", "neutral teen chat read `critical`", "< 1 %"),
-            ("neutral_incident", "neutral teen chat read as an incident", ""),
-            ("aggressive_incident", "pasted aggressive messages read as an incident", "≥ 70 %"),
-            ("threats_medium_up", "pasted threats read at medium or above", "≥ 70 %"),
-            ("aggressive_critical", "pasted aggressive messages read `critical`", "")]
+            missed = [
+                i["text"]
+                for i, p in zip(items, predictions[(ours, set_name)], strict=True)
+                if i["urgency"] == "critical" and p["urgency"] != "critical"
+            ]
+            lines += [f"Critical messages missed on {set_name}:", ""] + (
+                [f"- {t}" for t in missed] or ["None."]
+            )
+    lines += [
+        "",
+        "## Outside data (evaluation only, never trained on)",
+        "",
+        "| figure | " + " | ".join(outside_figures) + " | target |",
+        "|---" * (len(outside_figures) + 2) + "|",
+    ]
+    rows = [
+        ("neutral_critical", "neutral teen chat read `critical`", "< 1 %"),
+        ("neutral_incident", "neutral teen chat read as an incident", ""),
+        ("aggressive_incident", "pasted aggressive messages read as an incident", "≥ 70 %"),
+        ("threats_medium_up", "pasted threats read at medium or above", "≥ 70 %"),
+        ("aggressive_critical", "pasted aggressive messages read `critical`", ""),
+    ]
     for key, title, target in rows:
-        lines.append(f"| {title} | " + " | ".join(
-            f"{figures.get(key, float('nan')):.1%}" for figures in outside_figures.values()) + f" | {target} |")
+        lines.append(
+            f"| {title} | "
+            + " | ".join(f"{figures.get(key, float('nan')):.1%}" for figures in outside_figures.values())
+            + f" | {target} |"
+        )
     if outside_figures and (first := next(iter(outside_figures.values()))):
-        lines += ["", f"{int(first.get('neutral_n', 0))} neutral messages, {int(first.get('aggressive_n', 0))} "
-                  f"aggressive ones of which {int(first.get('threats_n', 0))} threats "
-                  "(CyberAgressionAdo-Large, `../shared/data/README.md`)."]
+        lines += [
+            "",
+            f"{int(first.get('neutral_n', 0))} neutral messages, {int(first.get('aggressive_n', 0))} "
+            f"aggressive ones of which {int(first.get('threats_n', 0))} threats "
+            "(CyberAgressionAdo-Large, `../shared/data/README.md`).",
+        ]
     if not args.skip_cv:
         cv = cross_validation(train, args.folds, pipeline_config())
-        lines += ["", f"## {args.folds}-fold cross-validation on `nlu_data/` (this tree's model)", "",
-                  "| metric | value |", "|---|---|"]
+        lines += [
+            "",
+            f"## {args.folds}-fold cross-validation on `nlu_data/` (this tree's model)",
+            "",
+            "| metric | value |",
+            "|---|---|",
+        ]
         lines += [f"| {title} | {cv[key]:.3f} |" for key, title in metrics]
     lines += [
         "",
@@ -313,8 +404,10 @@ def main() -> None:
         "* Only `blind` is a blind figure: its author read `docs/labels.md` and nothing else of the project, "
         "and its errors are never printed or read. `blind_dev` was written the same way, but its errors were "
         "read while tuning; `heldout` was written by the team, in the team's own way of writing.",
-        "* The crisis threshold is chosen inside training, by 5-fold cross-validation on `nlu_data/`, as the one "
-        "that keeps `critical_recall` of the critical training messages (`config.yml`). The level itself (0.95 "
+        "* The crisis threshold is chosen inside training, by 5-fold cross-validation on `nlu_data/`, as "
+        "the one "
+        "that keeps `critical_recall` of the critical training messages (`config.yml`). The level itself "
+        "(0.95 "
         "rather than 0.98) was chosen by looking at `blind_dev`, never at `blind`.",
         "* The baselines see the raw text and the same training examples; no crisis detector, no lexicon, "
         "no safety rules.",
@@ -323,8 +416,11 @@ def main() -> None:
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     for set_name in sets:
         r = results[ours][set_name]
-        print(f"{set_name:10s} situation {r['situation_f1']:.3f} urgency {r['urgency_f1']:.3f} "
-              f"audience {r['audience_acc']:.3f} critical R {r['critical_recall']:.3f} P {r['critical_precision']:.3f}")
+        print(
+            f"{set_name:10s} situation {r['situation_f1']:.3f} urgency {r['urgency_f1']:.3f} "
+            f"audience {r['audience_acc']:.3f} critical R {r['critical_recall']:.3f} P "
+            f"{r['critical_precision']:.3f}"
+        )
     print(f"written to {args.out}")
 
 

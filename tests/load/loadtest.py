@@ -72,9 +72,15 @@ class LoadTelegram(FakeTelegram):
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         result = super().answer(method, params)
-        if method in ("sendMessage", "editMessageText") and self.loop is not None and not self.loop.is_closed():
+        if (
+            method in ("sendMessage", "editMessageText")
+            and self.loop is not None
+            and not self.loop.is_closed()
+        ):
             with contextlib.suppress(RuntimeError):  # the run is over
-                self.loop.call_soon_threadsafe(self.inbox[int(params["chat_id"])].put_nowait, {**params, "_method": method})
+                self.loop.call_soon_threadsafe(
+                    self.inbox[int(params["chat_id"])].put_nowait, {**params, "_method": method}
+                )
         with self.lock:  # keep memory flat over a long run: only the last calls are kept
             del self.calls[:-2000]
         return result
@@ -120,7 +126,13 @@ class Driver:
     async def text(self, chat_id: int, text: str, redeliver: bool = False) -> None:
         uid = self._id()
         user = {"id": chat_id, "is_bot": False, "first_name": "Anon"}
-        message = {"message_id": uid, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}, "from": user, "text": text}
+        message = {
+            "message_id": uid,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": user,
+            "text": text,
+        }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         await self.push({"update_id": uid, "message": message})
@@ -128,13 +140,24 @@ class Driver:
             await self.push({"update_id": uid, "message": message})
 
     async def press(self, user_id: int, data: str, chat: dict[str, Any]) -> None:
-        query = {"id": str(self._id()), "from": {"id": user_id, "is_bot": False, "first_name": "Vol"}, "chat_instance": "c",
-                 "data": data, "message": {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "x"}}
+        query = {
+            "id": str(self._id()),
+            "from": {"id": user_id, "is_bot": False, "first_name": "Vol"},
+            "chat_instance": "c",
+            "data": data,
+            "message": {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "x"},
+        }
         await self.push({"update_id": self._id(), "callback_query": query})
 
 
 async def user(
-    driver: Driver, telegram: LoadTelegram, chat_id: int, plan: list[str], stats: Stats, deadline: float, rng: random.Random
+    driver: Driver,
+    telegram: LoadTelegram,
+    chat_id: int,
+    plan: list[str],
+    stats: Stats,
+    deadline: float,
+    rng: random.Random,
 ) -> None:
     """One anonymous person: writes, waits for the answer, reads, writes again."""
     inbox = telegram.inbox[chat_id]
@@ -143,7 +166,9 @@ async def user(
         text = plan[n % len(plan)]
         n += 1
         if queued and not text.startswith("/"):
-            text = f"{text} ({tag(chat_id, n)})"  # may be relayed: unique, to count deliveries to the volunteer
+            text = (
+                f"{text} ({tag(chat_id, n)})"  # may be relayed: unique, to count deliveries to the volunteer
+            )
         while not inbox.empty():
             inbox.get_nowait()
         redeliver = rng.random() < 0.02
@@ -162,13 +187,20 @@ async def user(
         while not inbox.empty():
             burst.append(inbox.get_nowait())
         stats.degraded += sum("souci technique" in m.get("text", "") for m in burst)
-        if any(w in m.get("text", "") for m in burst for w in ("Ta demande est dans la file", "aucun·e bénévole n'est disponible")):
+        if any(
+            w in m.get("text", "")
+            for m in burst
+            for w in ("Ta demande est dans la file", "aucun·e bénévole n'est disponible")
+        ):
             queued = True  # from now on a volunteer may claim it and get this person's messages
         await asyncio.sleep(rng.uniform(2.0, 8.0))  # reading and typing
 
 
-async def volunteer(driver: Driver, telegram: LoadTelegram, volunteer_id: int, stats: Stats, deadline: float) -> None:
-    """A volunteer: available, claims new cards (one chat at a time), answers each relayed message, closes after 3."""
+async def volunteer(
+    driver: Driver, telegram: LoadTelegram, volunteer_id: int, stats: Stats, deadline: float
+) -> None:
+    """A volunteer: available, claims new cards (one chat at a time), answers each relayed message, closes
+    after 3."""
     await driver.text(volunteer_id, "/dispo")
     group = telegram.inbox[GROUP]
     mine = telegram.inbox[volunteer_id]
@@ -179,7 +211,9 @@ async def volunteer(driver: Driver, telegram: LoadTelegram, volunteer_id: int, s
             markup = card.get("reply_markup") or {}
             for row in markup.get("inline_keyboard", []):
                 if row[0]["callback_data"].startswith("claim:"):
-                    await driver.press(volunteer_id, row[0]["callback_data"], {"id": GROUP, "type": "supergroup"})
+                    await driver.press(
+                        volunteer_id, row[0]["callback_data"], {"id": GROUP, "type": "supergroup"}
+                    )
         while not mine.empty():
             message = mine.get_nowait().get("text", "")
             if " › " in message:
@@ -204,7 +238,11 @@ def tag(chat_id: int, n: int) -> str:
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) >= 2 else (values[0] if values else 0.0)
+    return (
+        statistics.quantiles(values, n=100)[int(q) - 1]
+        if len(values) >= 2
+        else (values[0] if values else 0.0)
+    )
 
 
 async def drive(args: argparse.Namespace, telegram: LoadTelegram) -> Stats:
@@ -225,7 +263,9 @@ async def drive(args: argparse.Namespace, telegram: LoadTelegram) -> Stats:
                 plan.insert(2, rng.choice(CRISIS))
             elif kind < 0.10:
                 plan.insert(2, ASK_HUMAN)
-            tasks.append(asyncio.create_task(user(driver, telegram, 7_000_000 + n, plan, stats, deadline, rng)))
+            tasks.append(
+                asyncio.create_task(user(driver, telegram, 7_000_000 + n, plan, stats, deadline, rng))
+            )
             await asyncio.sleep(args.ramp / max(args.users, 1))  # everyone arrives within the ramp-up
         await asyncio.gather(*tasks)
     return stats
@@ -240,11 +280,15 @@ def handled_twice(database_url: str) -> int:
     update = AuditEvent.details["update"].as_integer()
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        query = select(update).where(AuditEvent.event_type == "message_in").group_by(update).having(func.count() > 1)
+        query = (
+            select(update)
+            .where(AuditEvent.event_type == "message_in")
+            .group_by(update)
+            .having(func.count() > 1)
+        )
         twice = len(connection.execute(query).all())
     engine.dispose()
     return twice
-
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
@@ -263,7 +307,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--duration", type=float, default=120.0)
     parser.add_argument("--ramp", type=float, default=10.0)
-    parser.add_argument("--scaled", action="store_true", help="PostgreSQL, Redis, two Rasa replicas, bot in webhook mode")
+    parser.add_argument(
+        "--scaled", action="store_true", help="PostgreSQL, Redis, two Rasa replicas, bot in webhook mode"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None, help="append a result row to this markdown file")
     args = parser.parse_args()
@@ -304,8 +350,12 @@ def main() -> None:
             redis = stack.enter_context(redis_server(port()))
             replicas = 2
             webhook_port = port()
-            env.update(TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{webhook_port}/", TELEGRAM_WEBHOOK_SECRET=SECRET,
-                       TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(webhook_port))
+            env.update(
+                TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{webhook_port}/",
+                TELEGRAM_WEBHOOK_SECRET=SECRET,
+                TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+                TELEGRAM_WEBHOOK_PORT=str(webhook_port),
+            )
             telegram.webhook = f"http://127.0.0.1:{webhook_port}/"
         else:
             database = VAR / "relais.db"
@@ -315,10 +365,14 @@ def main() -> None:
         env["RASA_URL"] = ",".join(f"http://127.0.0.1:{rasa_port + n}" for n in range(replicas))
         env["RASA_TOKEN"] = secrets.token_urlsafe(24)
         print(f"Starting {replicas} Rasa server(s) and the action server...", file=sys.stderr)
-        engine = start_engine(args.rasa_python, args.model, rasa_port, actions_port, replicas, redis, env["RASA_TOKEN"])
+        engine = start_engine(
+            args.rasa_python, args.model, rasa_port, actions_port, replicas, redis, env["RASA_TOKEN"]
+        )
         stack.callback(stop_engine, engine)
         bot_log = (VAR / "bot.log").open("wb")
-        bot = subprocess.Popen([sys.executable, "-m", "bot.adapter"], cwd=ROOT, env=env, stdout=bot_log, stderr=bot_log)
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot.adapter"], cwd=ROOT, env=env, stdout=bot_log, stderr=bot_log
+        )
         stack.callback(stop_process, bot)
         time.sleep(8)  # the bot migrates its database and starts polling or its webhook server
         print(f"Driving {args.users} conversations for {args.duration:.0f} s...", file=sys.stderr)
@@ -327,10 +381,14 @@ def main() -> None:
         elapsed = time.monotonic() - started
         time.sleep(1)
         duplicates = handled_twice(env["DATABASE_URL"])
-        handler_errors = (VAR / "bot.log").read_text(errors="replace").count("handler_error")  # before the shutdown
+        handler_errors = (
+            (VAR / "bot.log").read_text(errors="replace").count("handler_error")
+        )  # before the shutdown
     relayed_twice = sum(1 for count in stats.relayed.values() if count > 1)
     result = {
-        "mode": "scaled (PostgreSQL, Redis, 2 Rasa, webhook)" if args.scaled else "single (SQLite, 1 Rasa, polling)",
+        "mode": "scaled (PostgreSQL, Redis, 2 Rasa, webhook)"
+        if args.scaled
+        else "single (SQLite, 1 Rasa, polling)",
         "users": args.users,
         "messages": stats.sent,
         "messages_per_s": round(stats.sent / elapsed, 1),

@@ -34,10 +34,14 @@ async def test_a_conversation_through_the_real_engine(engine_url: str) -> None:
     assert greeting.triage["situation"] == "none"
     assert greeting.texts == [text_of("utter_general_welcome")]
 
-    blackmail = await chat_turn(client, "e2e-pseudo-1", "il veut 150€ sinon il envoie mes nudes a toute ma classe")
+    blackmail = await chat_turn(
+        client, "e2e-pseudo-1", "il veut 150€ sinon il envoie mes nudes a toute ma classe"
+    )
     assert (blackmail.triage["situation"], blackmail.triage["urgency"]) == ("sextortion", "high")
     assert blackmail.texts[0] == text_of("utter_sextortion_ack")
-    assert blackmail.texts[1].startswith(text_of("utter_general_handoff_offer"))  # high urgency: a person is offered
+    assert blackmail.texts[1].startswith(
+        text_of("utter_general_handoff_offer")
+    )  # high urgency: a person is offered
     assert blackmail.texts[2].startswith(text_of("utter_general_ask_minor"))  # then the age, with its buttons
 
     # The button answer reaches the action server, which reads the steps from the domain.

@@ -8,7 +8,10 @@ from rasa.core.actions.action import RemoteAction
 
 from actions.nlu.rasa_run import _validate_action_result
 
-GOOD = {"events": [{"event": "slot", "name": "step", "value": 1.0}], "responses": [{"response": "utter_general_welcome"}]}
+GOOD = {
+    "events": [{"event": "slot", "name": "step", "value": 1.0}],
+    "responses": [{"response": "utter_general_welcome"}],
+}
 BAD = {"events": [{"name": "step"}], "responses": "not a list"}
 ACTION = RemoteAction.__new__(RemoteAction)  # the checks use no state of the action
 
@@ -23,7 +26,10 @@ def test_an_invalid_reply_is_refused_with_the_same_error() -> None:
         ACTION._validate_action_result(BAD)
     with pytest.raises(ValidationError) as compiled:
         _validate_action_result(ACTION, BAD)
-    assert compiled.value.message == original.value.message and "Failed to validate Action server response" in compiled.value.message
+    assert (
+        compiled.value.message == original.value.message
+        and "Failed to validate Action server response" in compiled.value.message
+    )
 
 
 def test_event_types_resolve_to_the_same_classes_as_with_rasa() -> None:
@@ -63,11 +69,22 @@ def test_redis_trackers_merge_to_the_same_events_as_with_rasa() -> None:
             t.update(event)
         return t
 
-    stored = [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
-              UserUttered("a", timestamp=2.0), SlotSet("step", 1.0, timestamp=3.0), ActionExecuted("action_listen", timestamp=4.0)]
+    stored = [
+        ActionExecuted("action_session_start", timestamp=1.0),
+        SessionStarted(timestamp=1.0),
+        UserUttered("a", timestamp=2.0),
+        SlotSet("step", 1.0, timestamp=3.0),
+        ActionExecuted("action_listen", timestamp=4.0),
+    ]
     # The replica's copy lost the first events (another session) and added new ones, one of them twice.
-    current = [stored[2], SlotSet("step", 1.0, timestamp=3.0), UserUttered("b", timestamp=5.0),
-               SlotSet("step", 2.0, timestamp=6.0), SlotSet("step", 2.0, timestamp=6.0), SlotSet("step", 3.0, timestamp=4.0)]
+    current = [
+        stored[2],
+        SlotSet("step", 1.0, timestamp=3.0),
+        UserUttered("b", timestamp=5.0),
+        SlotSet("step", 2.0, timestamp=6.0),
+        SlotSet("step", 2.0, timestamp=6.0),
+        SlotSet("step", 3.0, timestamp=4.0),
+    ]
     expected = rasa_merge(tracker(stored), tracker(current))
     merged = _merge_trackers(tracker(stored), tracker(current))
     assert [e.as_dict() for e in merged.events] == [e.as_dict() for e in expected.events]
@@ -85,13 +102,22 @@ def test_the_action_server_gets_rasas_state_with_the_current_turns_events() -> N
 
     patch()
     tracker = DialogueStateTracker("someone", [])
-    for event in [ActionExecuted("action_listen"), UserUttered("avant", {"name": "greet"}), SlotSet("step", 1.0),
-                  BotUttered("bonjour"), ActionExecuted("action_listen"), UserUttered("il me menace", {"name": "sextortion"}),
-                  SlotSet("situation", "sextortion")]:
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("avant", {"name": "greet"}),
+        SlotSet("step", 1.0),
+        BotUttered("bonjour"),
+        ActionExecuted("action_listen"),
+        UserUttered("il me menace", {"name": "sextortion"}),
+        SlotSet("situation", "sextortion"),
+    ]:
         tracker.update(event)
     action = RemoteAction("action_triage_message", None)
     domain = Domain.empty()
-    ours, rasas = action._action_call_format(tracker, domain), _ORIGINALS["action_call_format"](action, tracker, domain)
+    ours, rasas = (
+        action._action_call_format(tracker, domain),
+        _ORIGINALS["action_call_format"](action, tracker, domain),
+    )
     turn = rasas["tracker"].pop("events")[-2:]
     assert [e["event"] for e in turn] == ["user", "slot"] and turn[0]["text"] == "il me menace"
     assert ours["tracker"].pop("events") == turn  # from the latest user message on

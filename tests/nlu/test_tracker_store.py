@@ -15,9 +15,17 @@ DOMAIN = Domain.empty()
 
 def two_sessions() -> DialogueStateTracker:
     tracker = DialogueStateTracker("someone", [])
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"), UserUttered("hier"),
-                  SlotSet("step", 1.0), ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  UserUttered("aujourd'hui")]:
+    for event in [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("hier"),
+        SlotSet("step", 1.0),
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("aujourd'hui"),
+    ]:
         tracker.update(event)
     return tracker
 
@@ -28,9 +36,16 @@ async def test_it_answers_like_rasas_in_memory_store() -> None:
     for store in (ours, rasas):
         await store.save(tracker)
     latest, full = await ours.retrieve("someone"), await ours.retrieve_full_tracker("someone")
-    expected_latest, expected_full = await rasas.retrieve("someone"), await rasas.retrieve_full_tracker("someone")
-    assert latest is not None and full is not None and expected_latest is not None and expected_full is not None
-    assert [e.as_dict() for e in latest.events] == [e.as_dict() for e in expected_latest.events]  # the latest session only
+    expected_latest, expected_full = (
+        await rasas.retrieve("someone"),
+        await rasas.retrieve_full_tracker("someone"),
+    )
+    assert (
+        latest is not None and full is not None and expected_latest is not None and expected_full is not None
+    )
+    assert [e.as_dict() for e in latest.events] == [
+        e.as_dict() for e in expected_latest.events
+    ]  # the latest session only
     assert [e.as_dict() for e in full.events] == [e.as_dict() for e in expected_full.events]
     assert list(await ours.keys()) == list(await rasas.keys()) == ["someone"]
     assert await ours.retrieve("nobody") is None

@@ -6,8 +6,14 @@ import numpy as np
 
 from actions.nlu.triage_model import Example, TriageModel, recall_threshold
 
-TEXTS = ["il menace de publier ma photo", "on m'insulte sur le groupe", "merci", "il veut de l'argent sinon il poste",
-         "ils se moquent de moi en classe", "ok bonne journée"]
+TEXTS = [
+    "il menace de publier ma photo",
+    "on m'insulte sur le groupe",
+    "merci",
+    "il veut de l'argent sinon il poste",
+    "ils se moquent de moi en classe",
+    "ok bonne journée",
+]
 SITUATIONS = ["sextortion", "harassment", "none", "sextortion", "harassment", "none"]
 
 
@@ -31,23 +37,41 @@ def test_recall_threshold_keeps_the_asked_share_of_positives() -> None:
 
 
 CALM = [
-    "on se moque de moi en classe depuis la rentrée", "ils ont fait un groupe snap sur moi", "merci pour les conseils",
-    "mon compte insta a été piraté", "salut ça va", "quelqu'un a mis une fausse photo de moi", "on rigole bien au foot",
-    "ils m'insultent sur le jeu", "j'ai eu une bonne note", "il a publié mon numéro",
+    "on se moque de moi en classe depuis la rentrée",
+    "ils ont fait un groupe snap sur moi",
+    "merci pour les conseils",
+    "mon compte insta a été piraté",
+    "salut ça va",
+    "quelqu'un a mis une fausse photo de moi",
+    "on rigole bien au foot",
+    "ils m'insultent sur le jeu",
+    "j'ai eu une bonne note",
+    "il a publié mon numéro",
 ]
 DANGER = [
-    "je veux plus vivre", "je vais en finir ce soir", "j'ai pris toutes les pilules", "je veux mourir",
-    "ce soir je saute du pont", "j'ai écrit ma lettre d'adieu", "je vais me tuer", "plus envie de vivre",
-    "je suis sur le toit et je vais sauter", "je veux disparaître pour toujours",
+    "je veux plus vivre",
+    "je vais en finir ce soir",
+    "j'ai pris toutes les pilules",
+    "je veux mourir",
+    "ce soir je saute du pont",
+    "j'ai écrit ma lettre d'adieu",
+    "je vais me tuer",
+    "plus envie de vivre",
+    "je suis sur le toit et je vais sauter",
+    "je veux disparaître pour toujours",
 ]
 
 
 def test_the_crisis_detector_hears_one_sentence_of_danger_at_the_end_of_a_calm_story() -> None:
     texts = CALM + DANGER
     urgency = ["medium"] * len(CALM) + ["critical"] * len(DANGER)
-    model = TriageModel(c=1.0, critical_c=10.0, folds=2).fit([Example(t) for t in texts], {"urgency": urgency})
-    story = ("bon c'est pas grave, on se moque de moi en classe depuis la rentrée, ils ont fait un groupe snap, "
-             "ils m'insultent sur le jeu et ils ont publié mon numéro. bref. je veux plus vivre")
+    model = TriageModel(c=1.0, critical_c=10.0, folds=2).fit(
+        [Example(t) for t in texts], {"urgency": urgency}
+    )
+    story = (
+        "bon c'est pas grave, on se moque de moi en classe depuis la rentrée, ils ont fait un groupe snap, "
+        "ils m'insultent sur le jeu et ils ont publié mon numéro. bref. je veux plus vivre"
+    )
     whole_only = model.critical_head.predict_proba(model._features([Example(story)], spacy=False))[0, 1]
     read = model.predict([Example(story), Example("on rigole bien au foot")])
     assert read[0].critical_score > whole_only  # the last sentence, read alone, weighs more

@@ -82,5 +82,7 @@ def test_blind_sets_are_large_labelled_and_mostly_about_real_danger(name: str) -
 def test_the_crisis_lexicon_flags_no_training_example_below_critical() -> None:
     from actions.core.crisis import match_crisis
 
-    flagged = [t for t, _, m in training_examples() if m["urgency"] != "critical" and match_crisis(t).is_crisis]
+    flagged = [
+        t for t, _, m in training_examples() if m["urgency"] != "critical" and match_crisis(t).is_crisis
+    ]
     assert flagged == []

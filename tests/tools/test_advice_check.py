@@ -19,7 +19,10 @@ from tools.advice_check import check, main
 ROOT = Path(__file__).resolve().parents[2]
 # Written from a brief by two helpers who saw neither the rules nor the responses; the rules were
 # tuned on them, so they are regression sets. The blind set is measured by `make check-advice-eval`.
-_SETS = [yaml.safe_load((ROOT / "tests" / "data" / name).read_text("utf-8")) for name in ("advice_safety.yml", "advice_safety_dev2.yml")]
+_SETS = [
+    yaml.safe_load((ROOT / "tests" / "data" / name).read_text("utf-8"))
+    for name in ("advice_safety.yml", "advice_safety_dev2.yml")
+]
 DEV = {"unsafe": [i for d in _SETS for i in d["unsafe"]], "safe": [t for d in _SETS for t in d["safe"]]}
 RULES = {"pay", "send_more", "meet", "confront", "delete_evidence", "minor_image", "confiscate", "blame"}
 
@@ -90,7 +93,11 @@ def test_one_json_line_per_input_line_whatever_the_input() -> None:
 
 def test_the_command_runs_as_make_runs_it() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tools.advice_check"], input=b"Va le voir au McDo.\n", capture_output=True, cwd=ROOT,
-        timeout=60, check=True,
+        [sys.executable, "-m", "tools.advice_check"],
+        input=b"Va le voir au McDo.\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
     )
     assert json.loads(done.stdout) == {"unsafe": True, "rules": ["meet"]}

@@ -67,12 +67,27 @@ def test_the_audience_follows_the_guides_words() -> None:
     from actions.core.decide import audience_by_the_guide
 
     # "je" and an incident: the writer speaks about themself.
-    assert audience_by_the_guide("il me menace de publier mes photos", False, "sextortion", "high", "unknown") == "victim"
+    assert (
+        audience_by_the_guide("il me menace de publier mes photos", False, "sextortion", "high", "unknown")
+        == "victim"
+    )
     # ...unless it is about someone of theirs.
-    assert audience_by_the_guide("ma fille recoit des messages", False, "grooming", "high", "unknown") == "unknown"
+    assert (
+        audience_by_the_guide("ma fille recoit des messages", False, "grooming", "high", "unknown")
+        == "unknown"
+    )
     # A general question, nobody says "je".
-    assert audience_by_the_guide("comment on signale un compte sur insta", True, "none", "low", "victim") == "unknown"
+    assert (
+        audience_by_the_guide("comment on signale un compte sur insta", True, "none", "low", "victim")
+        == "unknown"
+    )
     # A message pasted as received.
-    assert audience_by_the_guide("t es qu une merde va pleurer", False, "harassment", "medium", "victim") == "unknown"
+    assert (
+        audience_by_the_guide("t es qu une merde va pleurer", False, "harassment", "medium", "victim")
+        == "unknown"
+    )
     # Otherwise the model's reading stands.
-    assert audience_by_the_guide("mon pote se fait insulter", False, "harassment", "medium", "witness") == "witness"
+    assert (
+        audience_by_the_guide("mon pote se fait insulter", False, "harassment", "medium", "witness")
+        == "witness"
+    )

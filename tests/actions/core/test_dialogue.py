@@ -25,8 +25,13 @@ def test_a_request_for_a_person_is_read_in_any_words(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["cest un mec", "tu es un robot ?", "il veut parler a quelqu'un de ma famille", "j'ai parlé à quelqu'un hier",
-     "je vais parler a ma mere ce soir"],
+    [
+        "cest un mec",
+        "tu es un robot ?",
+        "il veut parler a quelqu'un de ma famille",
+        "j'ai parlé à quelqu'un hier",
+        "je vais parler a ma mere ce soir",
+    ],
 )
 def test_fragments_questions_and_stories_are_no_request(text: str) -> None:
     assert "ask_person" not in LEXICON.fired(text)
@@ -100,7 +105,16 @@ def test_questions_emoji_and_english() -> None:
     assert not LEXICON.is_english("help stp")
 
 
-@pytest.mark.parametrize(("text", "mood"), [("un peu mieux", "better"), ("ça va merci", "better"), ("pas trop", "bad"),
-                                            ("pas très bien", "bad"), ("bof", "bad"), ("jsp", None)])
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("un peu mieux", "better"),
+        ("ça va merci", "better"),
+        ("pas trop", "bad"),
+        ("pas très bien", "bad"),
+        ("bof", "bad"),
+        ("jsp", None),
+    ],
+)
 def test_typed_wellbeing_answers(text: str, mood: str | None) -> None:
     assert LEXICON.mood(text) == mood

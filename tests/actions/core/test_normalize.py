@@ -30,8 +30,11 @@ def test_long_text_is_cut() -> None:
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("/ask_human", "ask_human"), (" \x1f/affirm", "affirm"), ("\xa0/ greet{}x", "greet{}x"),
-        ("\n//", "?"), ("il a 15 ans", "il a 15 ans"),
+        ("/ask_human", "ask_human"),
+        (" \x1f/affirm", "affirm"),
+        ("\xa0/ greet{}x", "greet{}x"),
+        ("\n//", "?"),
+        ("il a 15 ans", "il a 15 ans"),
     ],
 )
 def test_typed_text_never_starts_like_an_intent(typed: str, message: str) -> None:

@@ -15,7 +15,11 @@ def test_only_situations_count() -> None:
 
 def test_a_story_in_pieces_adds_up_to_one_situation() -> None:
     evidence: dict[str, float] = {}
-    for piece in (ranking(grooming=0.3, harassment=0.2), ranking(sextortion=0.4, grooming=0.1), ranking(sextortion=0.5)):
+    for piece in (
+        ranking(grooming=0.3, harassment=0.2),
+        ranking(sextortion=0.4, grooming=0.1),
+        ranking(sextortion=0.5),
+    ):
         assert decided(evidence) is None
         evidence = accumulate(evidence, situation_scores(piece))
     assert decided(evidence) == "sextortion"

@@ -38,7 +38,9 @@ async def stop(app: Application) -> None:
 
 
 @asynccontextmanager
-async def polling_app(telegram: FakeTelegram, engine: FakeEngine, tmp_path: Path) -> AsyncIterator[Application]:
+async def polling_app(
+    telegram: FakeTelegram, engine: FakeEngine, tmp_path: Path
+) -> AsyncIterator[Application]:
     """The adapter, polling the fake Bot API, with its SQLite database in ``tmp_path``."""
     env = {
         "PSEUDONYM_KEY": "k" * 48,

@@ -22,19 +22,27 @@ CHAT_ID = 5550001234
 TRIAGE = {"situation": "sextortion", "urgency": "high", "audience": "victim", "confidence": 0.97}
 ENGINE_REPLY = [
     {"custom": {"triage": TRIAGE}},
-    {"text": "Ne paie pas <b>surtout</b>.", "buttons": [{"title": "Étape suivante", "payload": "/next_step"}]},
+    {
+        "text": "Ne paie pas <b>surtout</b>.",
+        "buttons": [{"title": "Étape suivante", "payload": "/next_step"}],
+    },
 ]
 
 
 @pytest.fixture()
 async def world(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[dict[str, Any]]:
     caplog.set_level(logging.INFO)
-    with telegram_running(FakeTelegram()) as telegram, engine_running(FakeEngine(reply=ENGINE_REPLY)) as engine:
+    with (
+        telegram_running(FakeTelegram()) as telegram,
+        engine_running(FakeEngine(reply=ENGINE_REPLY)) as engine,
+    ):
         async with polling_app(telegram, engine, tmp_path):
             yield {"telegram": telegram, "engine": engine, "db": tmp_path / "relais.db", "log": caplog}
 
 
-async def test_a_message_goes_to_the_engine_under_a_pseudonym_and_replies_come_back(world: dict[str, Any]) -> None:
+async def test_a_message_goes_to_the_engine_under_a_pseudonym_and_replies_come_back(
+    world: dict[str, Any],
+) -> None:
     telegram, engine = world["telegram"], world["engine"]
     telegram.push(private_text(1, CHAT_ID, "il menace de publier mes nudes"))
     sent = await telegram.wait_for(1)
@@ -87,9 +95,18 @@ async def test_engine_down_crisis_message_gets_the_emergency_contacts(world: dic
 
 async def test_forged_button_data_gets_a_kind_reply(world: dict[str, Any]) -> None:
     telegram, engine = world["telegram"], world["engine"]
-    query = {"id": "q1", "from": {"id": CHAT_ID, "is_bot": False, "first_name": "Inès"}, "chat_instance": "c",
-             "data": "forged-token", "message": {"message_id": 1, "date": int(time.time()),
-                                                 "chat": {"id": CHAT_ID, "type": "private"}, "text": "x"}}
+    query = {
+        "id": "q1",
+        "from": {"id": CHAT_ID, "is_bot": False, "first_name": "Inès"},
+        "chat_instance": "c",
+        "data": "forged-token",
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": CHAT_ID, "type": "private"},
+            "text": "x",
+        },
+    }
     telegram.push({"update_id": 5, "callback_query": query})
     assert "plus valable" in (await telegram.wait_for(1))[0]["text"]
     assert engine.received == []
@@ -116,7 +133,16 @@ async def test_privacy_scan_of_database_and_logs(world: dict[str, Any]) -> None:
     await telegram.wait_for(3)
     stored = sqlite_bytes(world["db"])
     logs = world["log"].text
-    for secret in (str(CHAT_ID), "Inès", "ines_m_14", "Martin", "Kevin", "0612345678", "mes photos", "123:test"):
+    for secret in (
+        str(CHAT_ID),
+        "Inès",
+        "ines_m_14",
+        "Martin",
+        "Kevin",
+        "0612345678",
+        "mes photos",
+        "123:test",
+    ):
         assert secret.encode() not in stored, secret
         assert secret not in logs, secret
 
@@ -129,5 +155,7 @@ async def test_a_flood_is_throttled_but_a_crisis_still_gets_the_contacts(world: 
     await telegram.wait_for(9)
     await asyncio.sleep(0.5)
     received = [r["message"] for r in engine.received]
-    assert len([m for m in received if m.startswith("spam")]) == 8  # the throttle let 8 messages through in the window
+    assert (
+        len([m for m in received if m.startswith("spam")]) == 8
+    )  # the throttle let 8 messages through in the window
     assert "jveux plus etre la" in received  # a crisis message is never throttled

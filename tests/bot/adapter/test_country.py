@@ -24,7 +24,10 @@ INCIDENT = [
     {"custom": {"triage": {"situation": "sextortion", "urgency": "high", "audience": "victim"}}},
     {"text": "Ne paie pas.", "buttons": [{"title": "Étape suivante", "payload": "/next_step"}]},
 ]
-GREETING = [{"custom": {"triage": {"situation": "none", "urgency": "low", "audience": "unknown"}}}, {"text": "Salut."}]
+GREETING = [
+    {"custom": {"triage": {"situation": "none", "urgency": "low", "audience": "unknown"}}},
+    {"text": "Salut."},
+]
 
 
 @pytest.fixture()
@@ -38,9 +41,18 @@ async def world(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
 def press(telegram: FakeTelegram, update_id: int, message: dict[str, Any], title: str) -> None:
     buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
     data = next(b["callback_data"] for b in buttons if b["text"] == title)
-    query = {"id": f"q{update_id}", "from": {"id": CHAT_ID, "is_bot": False, "first_name": "A"}, "chat_instance": "c",
-             "data": data, "message": {"message_id": 1, "date": int(time.time()),
-                                       "chat": {"id": CHAT_ID, "type": "private"}, "text": "x"}}
+    query = {
+        "id": f"q{update_id}",
+        "from": {"id": CHAT_ID, "is_bot": False, "first_name": "A"},
+        "chat_instance": "c",
+        "data": data,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": CHAT_ID, "type": "private"},
+            "text": "x",
+        },
+    }
     telegram.push({"update_id": update_id, "callback_query": query})
 
 
@@ -49,7 +61,9 @@ def chosen(db: Path) -> list[tuple[str, int]]:
         return connection.execute("SELECT country, country_chosen FROM conversations").fetchall()
 
 
-async def test_the_first_incident_offers_the_country_and_a_tap_changes_the_numbers(world: dict[str, Any]) -> None:
+async def test_the_first_incident_offers_the_country_and_a_tap_changes_the_numbers(
+    world: dict[str, Any],
+) -> None:
     telegram, engine = world["telegram"], world["engine"]
     telegram.push(private_text(1, CHAT_ID, "il a mes photos et il veut 100e"))
     advice, offer = await telegram.wait_for(2)
@@ -63,7 +77,10 @@ async def test_the_first_incident_offers_the_country_and_a_tap_changes_the_numbe
     assert chosen(world["db"]) == [("BE", 1)]
     telegram.push(private_text(3, CHAT_ID, "et il insiste"))
     await telegram.wait_for(4)
-    assert {k: engine.received[-1]["metadata"][k] for k in ("country", "country_chosen")} == {"country": "BE", "country_chosen": True}
+    assert {k: engine.received[-1]["metadata"][k] for k in ("country", "country_chosen")} == {
+        "country": "BE",
+        "country_chosen": True,
+    }
     assert len(telegram.sent()) == 4  # known now: no second offer
 
 
@@ -76,12 +93,16 @@ async def test_a_deep_link_sets_the_country_before_the_welcome(world: dict[str, 
     assert chosen(world["db"]) == [("CA_QC", 1)]
 
 
-async def test_an_unknown_code_gets_a_kind_word_and_the_list_and_nothing_is_stored(world: dict[str, Any]) -> None:
+async def test_an_unknown_code_gets_a_kind_word_and_the_list_and_nothing_is_stored(
+    world: dict[str, Any],
+) -> None:
     telegram = world["telegram"]
     telegram.push(private_text(1, CHAT_ID, "/start XX'); DROP TABLE"))
     notice, welcome = await telegram.wait_for(2)
     assert "reconnais pas ce pays" in notice["text"] and notice["reply_markup"]["inline_keyboard"]
-    assert welcome["text"].startswith("Salut.") and welcome["reply_markup"]  # then the welcome, with the offer
+    assert (
+        welcome["text"].startswith("Salut.") and welcome["reply_markup"]
+    )  # then the welcome, with the offer
     assert chosen(world["db"]) == [("FR", 0)]
 
 
@@ -96,7 +117,9 @@ async def test_another_country_gets_112_and_911_and_stores_nothing(world: dict[s
     assert chosen(world["db"]) == [("FR", 0)]
 
 
-async def test_engine_down_a_crisis_gets_the_default_numbers_and_112_911_in_the_first_reply(world: dict[str, Any]) -> None:
+async def test_engine_down_a_crisis_gets_the_default_numbers_and_112_911_in_the_first_reply(
+    world: dict[str, Any],
+) -> None:
     telegram, engine = world["telegram"], world["engine"]
     engine.mode = "error"
     telegram.push(private_text(1, CHAT_ID, "je veux mourir ce soir"))
@@ -105,7 +128,9 @@ async def test_engine_down_a_crisis_gets_the_default_numbers_and_112_911_in_the_
     assert first.index("3114") < first.index("911")  # the country's numbers first
 
 
-async def test_preuves_gives_the_evidence_checklist_and_never_asks_for_the_image(world: dict[str, Any]) -> None:
+async def test_preuves_gives_the_evidence_checklist_and_never_asks_for_the_image(
+    world: dict[str, Any],
+) -> None:
     telegram, engine = world["telegram"], world["engine"]
     telegram.push(private_text(1, CHAT_ID, "/preuves"))
     text = html.unescape((await telegram.wait_for(1))[0]["text"])
@@ -121,7 +146,9 @@ async def test_the_country_comes_after_the_bots_own_question_and_only_once(world
     ]
     telegram.push(private_text(1, CHAT_ID, "ya un mec il a mes photos"))
     question, offer = await telegram.wait_for(2)
-    assert question["text"] == "Moins de 18 ans ?" and "dans quel pays" in offer["text"]  # the bot's question first
+    assert (
+        question["text"] == "Moins de 18 ans ?" and "dans quel pays" in offer["text"]
+    )  # the bot's question first
     telegram.push(private_text(2, CHAT_ID, "15"))
     telegram.push(private_text(3, CHAT_ID, "et après ?"))
     await telegram.wait_for(4)

@@ -51,7 +51,9 @@ def contacts_first(text: str) -> bool:
 async def test_engine_killed_mid_conversation_then_back(tmp_path: Path) -> None:
     port = free_port()
     with telegram_running(FakeTelegram()) as telegram:
-        app = build_application(settings(telegram, f"http://127.0.0.1:{port}", f"sqlite:///{tmp_path / 'r.db'}", tmp_path))
+        app = build_application(
+            settings(telegram, f"http://127.0.0.1:{port}", f"sqlite:///{tmp_path / 'r.db'}", tmp_path)
+        )
         with engine_running(FakeEngine(reply=OK_REPLY), port=port):
             await start(app)
             try:
@@ -67,7 +69,10 @@ async def test_engine_killed_mid_conversation_then_back(tmp_path: Path) -> None:
             with engine_running(FakeEngine(reply=OK_REPLY), port=port) as engine:
                 telegram.push(private_text(3, CHAT_ID, "ça va mieux"))
                 sent = await telegram.wait_for(3)
-                assert sent[2]["text"] == "Je t&#x27;écoute, raconte-moi." and engine.received[0]["message"] == "ça va mieux"
+                assert (
+                    sent[2]["text"] == "Je t&#x27;écoute, raconte-moi."
+                    and engine.received[0]["message"] == "ça va mieux"
+                )
         finally:
             await stop(app)
 
@@ -102,7 +107,11 @@ async def test_telegram_429_and_5xx_are_retried_and_nothing_is_lost_or_doubled(t
 
 
 async def test_database_down_for_a_while_then_back(tmp_path: Path, caplog: Any) -> None:
-    with postgres_cluster() as db, telegram_running(FakeTelegram()) as telegram, engine_running(FakeEngine(reply=OK_REPLY)) as engine:
+    with (
+        postgres_cluster() as db,
+        telegram_running(FakeTelegram()) as telegram,
+        engine_running(FakeEngine(reply=OK_REPLY)) as engine,
+    ):
         app = build_application(settings(telegram, engine.url, db.url, tmp_path))
         await start(app)
         try:
@@ -120,7 +129,10 @@ async def test_database_down_for_a_while_then_back(tmp_path: Path, caplog: Any) 
             db.start()
             telegram.push(private_text(4, CHAT_ID, "tu es revenu ?"))
             sent = await telegram.wait_for(4, timeout_s=30)
-            assert sent[3]["text"] == "Je t&#x27;écoute, raconte-moi." and engine.received[-1]["message"] == "tu es revenu ?"
+            assert (
+                sent[3]["text"] == "Je t&#x27;écoute, raconte-moi."
+                and engine.received[-1]["message"] == "tu es revenu ?"
+            )
             assert "jveux" not in caplog.text  # errors are logged by type, never with the text
         finally:
             await stop(app)

@@ -37,15 +37,28 @@ BOB = {"id": 5550002, "first_name": "Lucas", "last_name": "Bernard", "username":
 CLAIRE = {"id": 7001, "first_name": "Claire", "last_name": "Dupont", "username": "claire_benevole"}
 DAVID = {"id": 7002, "first_name": "David", "last_name": "Moreau", "username": "david_benevole"}
 MALLORY = {"id": 6660006, "first_name": "Mallory", "username": "mallory"}
-HANDOFF = {"situation": "sextortion", "urgency": "high", "audience": "victim", "minor": True, "platform": "snapchat",
-           "steps_given": ["utter_sextortion_victim_1", "utter_sextortion_victim_2"]}
+HANDOFF = {
+    "situation": "sextortion",
+    "urgency": "high",
+    "audience": "victim",
+    "minor": True,
+    "platform": "snapchat",
+    "steps_given": ["utter_sextortion_victim_1", "utter_sextortion_victim_2"],
+}
 SCRIPT = {
-    "je veux parler à quelqu'un": [{"custom": {"handoff": HANDOFF}}, {"text": "Je demande à un·e bénévole de te répondre ici."}],
-    "il me harcèle": [{"custom": {"handoff": {**HANDOFF, "urgency": "medium", "situation": "harassment"}}},
-                      {"text": "Je demande à un·e bénévole de te répondre ici."}],
-    "jveux plus etre la": [{"custom": {"triage": {"situation": "none", "urgency": "critical", "audience": "victim"}}},
-                           {"text": "Ta sécurité passe avant tout. Appelle le 3114."},
-                           {"custom": {"handoff": {**HANDOFF, "urgency": "critical", "trigger": "critical"}}}],
+    "je veux parler à quelqu'un": [
+        {"custom": {"handoff": HANDOFF}},
+        {"text": "Je demande à un·e bénévole de te répondre ici."},
+    ],
+    "il me harcèle": [
+        {"custom": {"handoff": {**HANDOFF, "urgency": "medium", "situation": "harassment"}}},
+        {"text": "Je demande à un·e bénévole de te répondre ici."},
+    ],
+    "jveux plus etre la": [
+        {"custom": {"triage": {"situation": "none", "urgency": "critical", "audience": "victim"}}},
+        {"text": "Ta sécurité passe avant tout. Appelle le 3114."},
+        {"custom": {"handoff": {**HANDOFF, "urgency": "critical", "trigger": "critical"}}},
+    ],
 }
 
 
@@ -64,17 +77,31 @@ class World:
     def says(self, who: dict[str, Any], text: str, update_id: int | None = None) -> int:
         """A private message from ``who``; returns its update id (to deliver it again)."""
         uid = update_id or self._id()
-        message = {"message_id": uid, "date": int(time.time()), "from": {**who, "is_bot": False},
-                   "chat": {"id": who["id"], "type": "private", "first_name": who["first_name"]}, "text": text}
+        message = {
+            "message_id": uid,
+            "date": int(time.time()),
+            "from": {**who, "is_bot": False},
+            "chat": {"id": who["id"], "type": "private", "first_name": who["first_name"]},
+            "text": text,
+        }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self.telegram.push({"update_id": uid, "message": message})
         return uid
 
     def presses(self, who: dict[str, Any], data: str, in_group: bool = False) -> None:
-        chat = {"id": GROUP, "type": "supergroup", "title": "Bénévoles"} if in_group else {"id": who["id"], "type": "private"}
-        query = {"id": f"q{self._id()}", "from": {**who, "is_bot": False}, "chat_instance": "c", "data": data,
-                 "message": {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "card"}}
+        chat = (
+            {"id": GROUP, "type": "supergroup", "title": "Bénévoles"}
+            if in_group
+            else {"id": who["id"], "type": "private"}
+        )
+        query = {
+            "id": f"q{self._id()}",
+            "from": {**who, "is_bot": False},
+            "chat_instance": "c",
+            "data": data,
+            "message": {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "card"},
+        }
         self.telegram.push({"update_id": self._id(), "callback_query": query})
 
     def to(self, who: dict[str, Any] | int) -> list[str]:
@@ -93,7 +120,8 @@ class World:
         raise AssertionError(f"no message with {words!r} to {who}: {self.to(who)}")
 
     async def count(self, who: dict[str, Any] | int, words: str, at_least: int, timeout_s: float = 10) -> int:
-        """Wait until ``at_least`` messages to ``who`` contain ``words`` (cards come from a background worker); their number."""
+        """Wait until ``at_least`` messages to ``who`` contain ``words`` (cards come from a background
+        worker); their number."""
         deadline = time.monotonic() + timeout_s
         while len([t for t in self.to(who) if words in t]) < at_least and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -153,7 +181,9 @@ def fresh_postgres_database(server_url: str) -> str:
 
 
 # The same scenarios on PostgreSQL, where the adapter's transactions run on its database thread.
-ON_BOTH = pytest.mark.parametrize("world", [{}, {"DATABASE_URL": "postgresql"}], indirect=True, ids=["sqlite", "postgresql"])
+ON_BOTH = pytest.mark.parametrize(
+    "world", [{}, {"DATABASE_URL": "postgresql"}], indirect=True, ids=["sqlite", "postgresql"]
+)
 
 
 @pytest.fixture()
@@ -218,7 +248,9 @@ async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World)
     print("--- the volunteers' group ---\n" + "\n".join(w.to(GROUP)))
 
 
-async def test_a_burst_of_requests_is_answered_at_once_while_cards_wait_for_the_group_limit(world: World) -> None:
+async def test_a_burst_of_requests_is_answered_at_once_while_cards_wait_for_the_group_limit(
+    world: World,
+) -> None:
     # Telegram lets a bot post about 20 messages a minute in a group: 24 requests at once exceed it.
     people = [{"id": 5560000 + n, "first_name": f"P{n}"} for n in range(24)]
     for person in people:
@@ -228,7 +260,9 @@ async def test_a_burst_of_requests_is_answered_at_once_while_cards_wait_for_the_
     assert len([t for t in world.to(GROUP) if "Demande #" in t]) < len(people)  # the cards wait their turn
     world.says(BOB, "salut")  # and the bot keeps answering everyone else meanwhile
     await world.until(BOB, "écoute", timeout_s=3)
-    await world.until(GROUP, f"Demande #{world.handoffs()[-1].ticket}", timeout_s=30)  # the last card comes too
+    await world.until(
+        GROUP, f"Demande #{world.handoffs()[-1].ticket}", timeout_s=30
+    )  # the last card comes too
 
 
 async def test_a_card_still_waiting_when_the_bot_stopped_is_posted_after_the_restart(world: World) -> None:
@@ -254,7 +288,9 @@ async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) ->
     queue = await w.until(CLAIRE, "File d'attente (2)")
     lines = [line for line in queue.splitlines()[1:] if line]
     assert "critique" in lines[0] and "harcèlement" in lines[1]
-    assert (await w.until(GROUP, "🆘")).startswith("🆘")  # the critical card (cards come from a background worker)
+    assert (await w.until(GROUP, "🆘")).startswith(
+        "🆘"
+    )  # the critical card (cards come from a background worker)
 
 
 @ON_BOTH
@@ -313,7 +349,9 @@ async def test_release_then_another_volunteer_claims(world: World) -> None:
     cards_before = len([t for t in w.to(GROUP) if f"#{ticket}" in t])
     w.says(CLAIRE, "/relacher")
     await w.until(CLAIRE, f"#{ticket} est remise dans la file")
-    assert await w.count(GROUP, f"#{ticket}", cards_before + 1) == cards_before + 1  # a new card at the bottom
+    assert (
+        await w.count(GROUP, f"#{ticket}", cards_before + 1) == cards_before + 1
+    )  # a new card at the bottom
     await w.until(ALICE, "un·e autre bénévole va te répondre")
     w.presses(DAVID, f"claim:{ticket}", in_group=True)
     await w.until(DAVID, f"Tu as pris #{ticket}")
@@ -346,7 +384,10 @@ async def test_out_of_hours_the_user_is_told_at_once_with_who_is_open_now(world:
     text = await w.until(ALICE, "aucun·e bénévole n'est disponible")
     assert "dim 3h-3h01" in text and "112" in text
     keep = next(p for p in w.telegram.sent() if "aucun·e bénévole" in p["text"])
-    assert [b[0]["callback_data"] for b in keep["reply_markup"]["inline_keyboard"]] == ["handoff:keep", "handoff:cancel"]
+    assert [b[0]["callback_data"] for b in keep["reply_markup"]["inline_keyboard"]] == [
+        "handoff:keep",
+        "handoff:cancel",
+    ]
     w.presses(ALICE, "handoff:keep")
     await w.until(ALICE, "ta demande reste dans la file")
     assert w.handoffs()[0].status == "queued"
@@ -389,7 +430,13 @@ async def test_a_message_pending_at_a_crash_is_delivered_once_after_restart(worl
     svc = w.app.bot_data["services"]
     with svc.sessions() as session, session.begin():  # what a crash between commit and send leaves
         row = session.scalars(select(Handoff)).one()
-        session.add(Outbox(handoff_id=row.id, to_volunteer=True, body_encrypted=svc.cipher.encrypt_text(f"#{ticket} › avant la panne")))
+        session.add(
+            Outbox(
+                handoff_id=row.id,
+                to_volunteer=True,
+                body_encrypted=svc.cipher.encrypt_text(f"#{ticket} › avant la panne"),
+            )
+        )
     await w.restart()
     await w.until(CLAIRE, "avant la panne")
     await asyncio.sleep(0.6)
@@ -445,7 +492,9 @@ async def test_block_closes_the_chat_and_refuses_new_requests(world: World) -> N
     assert [r.status for r in w.handoffs()] == ["closed"]
     engine = make_engine(f"sqlite:///{w.db}")
     with session_factory(engine)() as session:
-        blocked = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "pseudonym_blocked")).one()
+        blocked = session.scalars(
+            select(AuditEvent).where(AuditEvent.event_type == "pseudonym_blocked")
+        ).one()
         assert blocked.details["reason"] == "abuse" and blocked.details["ticket"] == ticket
     engine.dispose()
 
@@ -472,20 +521,32 @@ async def test_volunteers_never_see_who_the_user_is_and_users_never_see_the_volu
     await w.until(CLAIRE, "c'est un mec de ma classe")
     w.says(CLAIRE, "D'accord.")
     await w.until(ALICE, "💬 D'accord.")
-    volunteers_saw = " ".join(str(p) for p in w.telegram.sent() + w.telegram.sent("editMessageText")
-                              if int(p["chat_id"]) in (GROUP, CLAIRE["id"], DAVID["id"]))
+    volunteers_saw = " ".join(
+        str(p)
+        for p in w.telegram.sent() + w.telegram.sent("editMessageText")
+        if int(p["chat_id"]) in (GROUP, CLAIRE["id"], DAVID["id"])
+    )
     for secret in (str(ALICE["id"]), ALICE["first_name"], ALICE["last_name"], ALICE["username"]):
         assert secret not in volunteers_saw, secret
     user_saw = " ".join(str(p) for p in w.telegram.sent() if int(p["chat_id"]) == ALICE["id"])
     for secret in (str(CLAIRE["id"]), CLAIRE["first_name"], CLAIRE["last_name"], CLAIRE["username"]):
         assert secret not in user_saw, secret
     stored = sqlite_bytes(w.db)
-    for secret in (str(ALICE["id"]), str(CLAIRE["id"]), "Claire", "ines_m_14", "mec de ma classe", "D'accord"):
+    for secret in (
+        str(ALICE["id"]),
+        str(CLAIRE["id"]),
+        "Claire",
+        "ines_m_14",
+        "mec de ma classe",
+        "D'accord",
+    ):
         assert secret.encode() not in stored, secret
 
 
 def test_staffed_hours_follow_the_helpline_time_zone() -> None:
-    settings = Settings.from_env({"PSEUDONYM_KEY": "k" * 48, "HELPLINE_HOURS": "mon-fri 14:00-22:00"}, Path("/nonexistent"))
+    settings = Settings.from_env(
+        {"PSEUDONYM_KEY": "k" * 48, "HELPLINE_HOURS": "mon-fri 14:00-22:00"}, Path("/nonexistent")
+    )
     monday_noon_utc = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 13:00 in Paris: closed
     assert not settings.helpline_hours.is_open(monday_noon_utc)
     assert settings.helpline_hours.is_open(monday_noon_utc + timedelta(hours=1, minutes=30))

@@ -22,18 +22,28 @@ SECRET = "s3cret-token-for-tests-0123456789"  # noqa: S105 - a test value, not a
 
 async def test_requests_without_the_secret_are_refused(tmp_path: Path) -> None:
     port = free_port()
-    with telegram_running(FakeTelegram()) as telegram, engine_running(FakeEngine(reply=ENGINE_REPLY)) as engine:
+    with (
+        telegram_running(FakeTelegram()) as telegram,
+        engine_running(FakeEngine(reply=ENGINE_REPLY)) as engine,
+    ):
         env = {
-            "PSEUDONYM_KEY": "k" * 48, "TELEGRAM_BOT_TOKEN": "123:test", "TELEGRAM_API_BASE_URL": f"{telegram.url}/bot",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}", "RASA_URL": engine.url,
-            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "PSEUDONYM_KEY": "k" * 48,
+            "TELEGRAM_BOT_TOKEN": "123:test",
+            "TELEGRAM_API_BASE_URL": f"{telegram.url}/bot",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}",
+            "RASA_URL": engine.url,
+            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
         }
         settings = Settings.from_env(env, tmp_path / "var")
         app = build_application(settings)
         await start_services(app)
         await app.updater.start_webhook(  # type: ignore[union-attr]
-            listen="127.0.0.1", port=port, url_path="telegram",
-            webhook_url=settings.telegram_webhook_url, secret_token=SECRET,
+            listen="127.0.0.1",
+            port=port,
+            url_path="telegram",
+            webhook_url=settings.telegram_webhook_url,
+            secret_token=SECRET,
         )
         try:
             body = json.dumps(private_text(1, 4242, "salut")).encode()

@@ -39,7 +39,9 @@ BOT_TOKEN = "424242:e2e-token-never-in-logs"  # noqa: S105 - a test value, not a
 ENGINE_TOKEN = "e2e-rasa-api-token"  # noqa: S105 - the Rasa HTTP API's --auth-token, as make run sets one
 USER = {"is_bot": False, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
 REPLY_TIMEOUT_S = 20  # the first turns of a fresh engine can be slow on a busy machine
-SETTLE_S = 0.4  # a turn is over when no other message came for this long (one engine reply is sent in milliseconds)
+SETTLE_S = (
+    0.4  # a turn is over when no other message came for this long (one engine reply is sent in milliseconds)
+)
 
 
 def _configured_path(variable: str, default: str, remedy: str) -> Path:
@@ -86,7 +88,8 @@ class Engine:
         self.stopped = True
 
     def server_logs(self, since: dict[Path, int] | None = None) -> str:
-        """What the Rasa and action servers wrote to var/log/ since this module started them (or since a mark)."""
+        """What the Rasa and action servers wrote to var/log/ since this module started them (or since a
+        mark)."""
         text = []
         for path, offset in (since or self.log_offsets).items():
             if path.exists():
@@ -104,7 +107,9 @@ class Engine:
 def engine() -> Iterator[Engine]:
     """The real action server and Rasa server, on free ports, once per module."""
     model = _configured_path("RELAIS_MODEL", DEFAULT_MODEL, "run `make train`").resolve()
-    rasa_python = _configured_path("RELAIS_RASA_PYTHON", DEFAULT_RASA_PYTHON, "run `make install`")  # a venv's symlink: kept as is
+    rasa_python = _configured_path(
+        "RELAIS_RASA_PYTHON", DEFAULT_RASA_PYTHON, "run `make install`"
+    )  # a venv's symlink: kept as is
     rasa_port = free_port()
     actions_port = free_port()
     while actions_port == rasa_port:
@@ -197,15 +202,25 @@ class World:
         assert title in reply.buttons, f"no button {title!r} in {list(reply.buttons)}"
         update_id = next(self._update_ids)
         query = {
-            "id": f"q{update_id}", "from": self.user(), "chat_instance": "c", "data": reply.buttons[title],
-            "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": self.chat_id, "type": "private"}, "text": "x"},
+            "id": f"q{update_id}",
+            "from": self.user(),
+            "chat_instance": "c",
+            "data": reply.buttons[title],
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": self.chat_id, "type": "private"},
+                "text": "x",
+            },
         }
         return await self.push({"update_id": update_id, "callback_query": query})
 
     async def engine_user_texts(self) -> list[str]:
         """What the engine received from this chat's pseudonym (its tracker's user events)."""
         async with httpx.AsyncClient(base_url=self.engine.url, timeout=10) as client:
-            response = await client.get(f"/conversations/{self.pseudonym}/tracker", params={"token": ENGINE_TOKEN})
+            response = await client.get(
+                f"/conversations/{self.pseudonym}/tracker", params={"token": ENGINE_TOKEN}
+            )
         response.raise_for_status()
         return [event["text"] for event in response.json()["events"] if event["event"] == "user"]
 
@@ -214,7 +229,11 @@ class World:
 async def world(engine: Engine, tmp_path: Path) -> AsyncIterator[World]:
     """A fresh Bot API server, database and chat id, with the bot connected to the module's engine."""
     if engine.stopped:
-        pytest.fail("the engine was stopped by an earlier test: the engine-killed conversation must stay the last one", pytrace=False)
+        pytest.fail(
+            "the engine was stopped by an earlier test: the engine-killed conversation must stay the last "
+            "one",
+            pytrace=False,
+        )
     db = tmp_path / "relais.db"
     with telegram_running(FakeTelegram()) as telegram:
         env = {

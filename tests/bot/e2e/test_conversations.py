@@ -22,7 +22,14 @@ PARENT_GROOMING = "ma fille de 13 ans reçoit des messages d'un adulte qui lui d
 ASKING_NUMBERS = "tu peux me donner des numéros utiles ?"
 STEP_MENU = ["Étape suivante", "J'ai une question", "Parler à quelqu'un", "Numéros utiles"]
 # Words the user wrote that must never reach the database or a log (with the chat ids and USER's names).
-PRIVATE_WORDS = ["200 euros", "mes potes", CRISIS, "ma fille de 13 ans", "demande des photos", "tu peux me donner"]
+PRIVATE_WORDS = [
+    "200 euros",
+    "mes potes",
+    CRISIS,
+    "ma fille de 13 ans",
+    "demande des photos",
+    "tu peux me donner",
+]
 TUTOIEMENT = re.compile(r"\b(tu|te|toi|ton|ta|tes|t')\b", re.IGNORECASE)
 VOUVOIEMENT = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
 
@@ -43,7 +50,9 @@ def in_order(replies: list[Reply], *texts: str) -> list[Reply]:
     for text in texts:
         while index < len(replies):
             whole = replies[index].text
-            start = next((k for k in _occurrences(whole, text, offset) if _at_part_boundary(whole, k, len(text))), None)
+            start = next(
+                (k for k in _occurrences(whole, text, offset) if _at_part_boundary(whole, k, len(text))), None
+            )
             if start is not None:
                 found.append(replies[index])
                 offset = start + len(text)
@@ -63,7 +72,9 @@ def _occurrences(whole: str, text: str, offset: int) -> list[int]:
 
 def _at_part_boundary(whole: str, start: int, length: int) -> bool:
     end = start + length
-    return (start == 0 or whole[:start].endswith("\n\n")) and (end == len(whole) or whole[end:].startswith("\n\n"))
+    return (start == 0 or whole[:start].endswith("\n\n")) and (
+        end == len(whole) or whole[end:].startswith("\n\n")
+    )
 
 
 def never_advises_paying(text: str) -> bool:
@@ -87,11 +98,17 @@ async def sextortion_steps(world: World) -> tuple[list[Reply], Reply]:
 async def test_a_teenager_facing_sextortion_is_told_not_to_pay_then_guided_step_by_step(world: World) -> None:
     replies, _menu = await sextortion_steps(world)
     ack, ask, step_1, menu = in_order(
-        replies, fr("utter_sextortion_ack"), fr("utter_general_ask_minor"), fr("utter_sextortion_victim_1"), fr("utter_general_step_menu")
+        replies,
+        fr("utter_sextortion_ack"),
+        fr("utter_general_ask_minor"),
+        fr("utter_sextortion_victim_1"),
+        fr("utter_general_step_menu"),
     )
     assert "ne paie pas" in ack.text and ask.text.startswith("Une seule question")
     assert all(len(token.encode()) <= 64 for token in ask.buttons.values())  # Telegram's callback_data limit
-    assert step_1.text.startswith("Ne paie pas") and "Payer ou obéir ne l'arrête presque jamais" in step_1.text
+    assert (
+        step_1.text.startswith("Ne paie pas") and "Payer ou obéir ne l'arrête presque jamais" in step_1.text
+    )
 
     more = await world.press(menu, "Étape suivante")
     step_2, menu = in_order(more, fr("utter_sextortion_victim_2"), fr("utter_general_step_menu"))
@@ -104,9 +121,15 @@ async def test_a_teenager_facing_sextortion_is_told_not_to_pay_then_guided_step_
     assert str(world.chat_id) not in world.pseudonym
 
 
-async def test_a_crisis_mid_steps_gets_the_emergency_contacts_first_then_the_steps_resume(world: World) -> None:
+async def test_a_crisis_mid_steps_gets_the_emergency_contacts_first_then_the_steps_resume(
+    world: World,
+) -> None:
     _replies, menu = await sextortion_steps(world)
-    step_2, menu = in_order(await world.press(menu, "Étape suivante"), fr("utter_sextortion_victim_2"), fr("utter_general_step_menu"))
+    step_2, menu = in_order(
+        await world.press(menu, "Étape suivante"),
+        fr("utter_sextortion_victim_2"),
+        fr("utter_general_step_menu"),
+    )
 
     replies = await world.say(CRISIS)
     contacts, offer = in_order(replies, fr("utter_general_crisis"), fr("utter_general_crisis_offer"))
@@ -116,13 +139,19 @@ async def test_a_crisis_mid_steps_gets_the_emergency_contacts_first_then_the_ste
     assert not any(fr("utter_sextortion_victim_2") in reply.text for reply in replies)  # the steps wait
 
     resumed = await world.press(offer, "Reprendre les étapes")
-    step, menu = in_order(resumed, fr("utter_sextortion_victim_2"), fr("utter_general_step_menu"))  # where the user was
+    step, menu = in_order(
+        resumed, fr("utter_sextortion_victim_2"), fr("utter_general_step_menu")
+    )  # where the user was
     assert starts_with(resumed[0], fr("utter_sextortion_victim_2")) and list(menu.buttons) == STEP_MENU
 
 
 async def test_a_parent_is_answered_with_vous_about_grooming(world: World) -> None:
     replies = await world.say(PARENT_GROOMING)  # "13 ans": the age is known, not asked
-    expected = fr("utter_grooming_ack_parent"), fr("utter_grooming_parent_1"), fr("utter_general_step_menu_parent")
+    expected = (
+        fr("utter_grooming_ack_parent"),
+        fr("utter_grooming_parent_1"),
+        fr("utter_general_step_menu_parent"),
+    )
     ack, step_1, menu = in_order(replies, *expected)
     assert starts_with(replies[0], fr("utter_grooming_ack_parent")) and "votre enfant" in ack.text.lower()
     for reply in (ack, step_1):
@@ -138,7 +167,11 @@ async def test_start_urgence_media_and_edits(world: World) -> None:
     assert "Belgique" in welcome.buttons and "dans quel pays" in welcome.text
 
     [contacts] = await world.say("/urgence")
-    assert contacts.text.startswith(fr("utter_general_crisis")) and "3114" in contacts.text and "112" in contacts.text
+    assert (
+        contacts.text.startswith(fr("utter_general_crisis"))
+        and "3114" in contacts.text
+        and "112" in contacts.text
+    )
     assert "le 911 au Canada" in contacts.text  # the country is not known yet
 
     photo = world.text_update("x")
@@ -163,7 +196,14 @@ async def test_start_urgence_media_and_edits(world: World) -> None:
 async def test_belgium_gets_belgian_numbers(world: World) -> None:
     [question] = await world.say("/pays")
     assert question.text == text_of("utter_adapter_choose_country")
-    assert list(question.buttons) == ["France", "Belgique", "Suisse", "Luxembourg", "Canada (Québec)", "Autre pays"]
+    assert list(question.buttons) == [
+        "France",
+        "Belgique",
+        "Suisse",
+        "Luxembourg",
+        "Canada (Québec)",
+        "Autre pays",
+    ]
     [noted] = await world.press(question, "Belgique")
     assert noted.text == filled("utter_adapter_country_set", "BE") and "101" in noted.text
 
@@ -188,11 +228,9 @@ async def test_belgium_gets_belgian_numbers(world: World) -> None:
 # ---- until the marker is removed, so the suite keeps the fix.
 
 
-
 async def test_a_crisis_typed_after_a_command_still_gets_the_contacts_first(world: World) -> None:
     replies = await world.say(f"/aide {CRISIS}")
     assert "3114" in replies[0].text and "112" in replies[0].text
-
 
 
 async def test_a_throttled_crisis_reply_reads_as_written(world: World) -> None:
@@ -207,8 +245,9 @@ async def test_a_throttled_crisis_reply_reads_as_written(world: World) -> None:
     assert starts_with(crisis, fr("utter_general_crisis"))  # shown: "Tu n&#x27;es pas seul·e"
 
 
-
-async def test_a_message_starting_with_a_slash_is_not_written_to_the_engine_logs(world: World, engine: Engine) -> None:
+async def test_a_message_starting_with_a_slash_is_not_written_to_the_engine_logs(
+    world: World, engine: Engine
+) -> None:
     # Telegram marks "/word" as a command, but not "/ word": that text goes to the engine as a message.
     mark = engine.log_mark()
     update = world.text_update("/ Zorglub a mes photos")
@@ -220,7 +259,9 @@ async def test_a_message_starting_with_a_slash_is_not_written_to_the_engine_logs
 # ---- The engine killed mid-conversation: this stops the module's engine, so it stays last.
 
 
-async def test_engine_killed_mid_conversation_a_crisis_still_gets_the_contacts_first(world: World, engine: Engine) -> None:
+async def test_engine_killed_mid_conversation_a_crisis_still_gets_the_contacts_first(
+    world: World, engine: Engine
+) -> None:
     replies = await world.say(SEXTORTION)
     ack, ask = in_order(replies, fr("utter_sextortion_ack"), fr("utter_general_ask_minor"))
     engine.stop()
@@ -228,20 +269,28 @@ async def test_engine_killed_mid_conversation_a_crisis_still_gets_the_contacts_f
 
     replies = await world.say(CRISIS)
     contacts, degraded = in_order(replies, fr("utter_general_crisis"), fr("utter_general_degraded"))
-    assert starts_with(replies[0], fr("utter_general_crisis")) and "3114" in contacts.text and "112" in contacts.text
+    assert (
+        starts_with(replies[0], fr("utter_general_crisis"))
+        and "3114" in contacts.text
+        and "112" in contacts.text
+    )
 
     replies = await world.press(ask, "Moins de 18 ans")  # a button of the engine's last reply
     assert replies[0].text == fr("utter_general_degraded") and "112" in replies[0].text
     replies = await world.say("tu es encore là ?")
     assert replies[0].text == fr("utter_general_degraded")
-    assert not any(fr("utter_general_crisis") in reply.text for reply in replies)  # no crisis, no crisis reply
+    assert not any(
+        fr("utter_general_crisis") in reply.text for reply in replies
+    )  # no crisis, no crisis reply
 
 
 def test_privacy_scan_of_the_databases_and_logs_after_the_conversations(engine: Engine) -> None:
     if len(engine.databases) < 5:
         pytest.skip("the scan reads what the conversations of this file left: run the whole file")
     stored = b"".join(
-        path.read_bytes() for db in engine.databases for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-journal"))
+        path.read_bytes()
+        for db in engine.databases
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-journal"))
         if path.exists()
     )
     bot_logs = "\n".join(engine.collector.lines)
@@ -250,7 +299,11 @@ def test_privacy_scan_of_the_databases_and_logs_after_the_conversations(engine: 
     assert stored and "pseudonym=" in bot_logs
     assert "Rasa server is up and running" in server_logs and "action_triage_message" in server_logs
 
-    secrets = [str(chat_id) for chat_id in engine.chat_ids] + [USER["first_name"], USER["last_name"], USER["username"]]
+    secrets = [str(chat_id) for chat_id in engine.chat_ids] + [
+        USER["first_name"],
+        USER["last_name"],
+        USER["username"],
+    ]
     secrets += [*PRIVATE_WORDS, BOT_TOKEN]
     for secret in secrets:
         for form in {secret, json.dumps(secret)[1:-1]}:  # as written, and as a JSON log would escape it

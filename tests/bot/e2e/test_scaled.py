@@ -22,7 +22,6 @@ TOKEN = "scaled-test-token"  # noqa: S105 - a test value
 SENDER = "scaled-test-pseudonym"
 
 
-
 @pytest.fixture(scope="module")
 def replicas() -> Iterator[tuple[str, list[object]]]:
     """Redis, the action server and two Rasa replicas on rasa_port and rasa_port + 1."""
@@ -41,7 +40,9 @@ def replicas() -> Iterator[tuple[str, list[object]]]:
         with pytest.MonkeyPatch.context() as env:
             env.setenv("PYTHONPATH", str(ROOT))
             env.setenv("RASA_TELEMETRY_ENABLED", "false")
-            processes = start_engine(str(rasa_python), str(model), rasa_port, actions_port, replicas=2, redis=redis, token=TOKEN)
+            processes = start_engine(
+                str(rasa_python), str(model), rasa_port, actions_port, replicas=2, redis=redis, token=TOKEN
+            )
         try:
             yield f"http://127.0.0.1:{rasa_port},http://127.0.0.1:{rasa_port + 1}", list(processes)
         finally:
@@ -50,7 +51,9 @@ def replicas() -> Iterator[tuple[str, list[object]]]:
         redis_context.__exit__(None, None, None)
 
 
-async def test_a_conversation_continues_on_the_other_replica_when_its_own_dies(replicas: tuple[str, list[object]]) -> None:
+async def test_a_conversation_continues_on_the_other_replica_when_its_own_dies(
+    replicas: tuple[str, list[object]],
+) -> None:
     urls, processes = replicas
     client = RasaClient(urls, token=TOKEN)
     try:

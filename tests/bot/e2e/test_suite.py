@@ -26,19 +26,40 @@ from tests.bot.e2e.conftest import Reply, World
 
 # `make conversations-blind` points this at tests/data/conversations_blind.yml: a second author's
 # set, played to measure, never read to fix (a conversation read is no longer blind).
-SUITE = Path(os.environ.get("RELAIS_SUITE") or Path(__file__).resolve().parents[2] / "data" / "conversations.yml")
+SUITE = Path(
+    os.environ.get("RELAIS_SUITE") or Path(__file__).resolve().parents[2] / "data" / "conversations.yml"
+)
 COUNTRY_BUTTONS = {code: country.name for code, country in default_directory().countries.items()}
 SITUATIONS = ("sextortion", "harassment", "grooming", "image_sharing", "impersonation", "doxxing")
 TUTOIEMENT = re.compile(r"\b(tu|te|toi|ton|ta|tes)\b|\bt['’]", re.IGNORECASE)
 VOUVOIEMENT = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
-NOT_YOUR_FAULT = re.compile(r"(pas|jamais) (de )?(ta|votre|sa|leur) faute|le (seul )?(coupable|responsable)", re.IGNORECASE)
+NOT_YOUR_FAULT = re.compile(
+    r"(pas|jamais) (de )?(ta|votre|sa|leur) faute|le (seul )?(coupable|responsable)", re.IGNORECASE
+)
 ENDINGS = ("utter_general_goodbye", "utter_general_stopped")
 CRISIS = ("utter_general_crisis", "utter_general_crisis_danger")
-HANDOFF = ("utter_general_handoff_requested", "utter_handoff_queued", "utter_handoff_already_queued",
-           "utter_handoff_nobody", "utter_handoff_no_team", "utter_handoff_already_claimed")
-NOT_UNDERSTOOD = ("utter_general_fallback", "utter_general_out_of_scope", "utter_general_handoff_offer_misunderstood")
-LISTENING = ("utter_general_listen", "utter_general_go_on", "utter_general_distress", "utter_general_ask_what_happens",
-             "utter_general_crisis_offer", "utter_general_stop_check", "utter_general_wellbeing_bad")
+HANDOFF = (
+    "utter_general_handoff_requested",
+    "utter_handoff_queued",
+    "utter_handoff_already_queued",
+    "utter_handoff_nobody",
+    "utter_handoff_no_team",
+    "utter_handoff_already_claimed",
+)
+NOT_UNDERSTOOD = (
+    "utter_general_fallback",
+    "utter_general_out_of_scope",
+    "utter_general_handoff_offer_misunderstood",
+)
+LISTENING = (
+    "utter_general_listen",
+    "utter_general_go_on",
+    "utter_general_distress",
+    "utter_general_ask_what_happens",
+    "utter_general_crisis_offer",
+    "utter_general_stop_check",
+    "utter_general_wellbeing_bad",
+)
 STEP_MENUS = ("utter_general_step_menu",)
 FAQ_ALIASES = {"3018": "what_is_3018"}  # the suite's tag -> the topic of responses/faq.yml
 
@@ -72,7 +93,9 @@ class Conversation:
         return any(_head(k, self.country) in text for k in _variants(*keys))
 
     def first_is(self, replies: list[Reply], *keys: str) -> bool:
-        return bool(replies) and any(replies[0].text.startswith(_head(k, self.country)) for k in _variants(*keys))
+        return bool(replies) and any(
+            replies[0].text.startswith(_head(k, self.country)) for k in _variants(*keys)
+        )
 
     def situation_shown(self, replies: list[Reply]) -> str | None:
         for situation in SITUATIONS:
@@ -92,7 +115,11 @@ def _steps_shown(c: Conversation, r: list[Reply]) -> bool:
 
 def _firsts() -> list[str]:
     """The acknowledgements and first steps: what a conversation reads once per incident."""
-    return [k for k in load_responses() if re.fullmatch(r"utter_[a-z_]+_(ack(_parent|_witness)?|(victim|parent|witness)_1)", k)]
+    return [
+        k
+        for k in load_responses()
+        if re.fullmatch(r"utter_[a-z_]+_(ack(_parent|_witness)?|(victim|parent|witness)_1)", k)
+    ]
 
 
 def _restart(c: Conversation, r: list[Reply]) -> bool:
@@ -164,7 +191,13 @@ def test_the_suite_is_well_formed() -> None:
 
 def _cases() -> list[Any]:
     return [
-        pytest.param(c, id=c["name"], marks=[pytest.mark.xfail(reason=c["known_failure"], strict=True)] if c.get("known_failure") else [])
+        pytest.param(
+            c,
+            id=c["name"],
+            marks=[pytest.mark.xfail(reason=c["known_failure"], strict=True)]
+            if c.get("known_failure")
+            else [],
+        )
         for c in _load()
     ]
 
@@ -192,11 +225,19 @@ async def test_conversation(world: World, spec: dict[str, Any]) -> None:
             replies = await world.press(holder, title)
             transcript.append(f"> [{title}]")
         transcript += [f"  < {r.text}" + (f"  {list(r.buttons)}" if r.buttons else "") for r in replies]
-        failures += [f"turn {number}: {tag}" for tag in turn.get("expect") or [] if not check(conversation, replies, tag)]
+        failures += [
+            f"turn {number}: {tag}"
+            for tag in turn.get("expect") or []
+            if not check(conversation, replies, tag)
+        ]
         conversation.read += replies
         conversation.begun |= {k for k in _firsts() if conversation.shows(replies, k)}
         conversation.last_ack = conversation.situation_shown(replies) or conversation.last_ack
-    if out := os.environ.get("RELAIS_SUITE_TRANSCRIPTS"):  # a folder: one transcript per conversation, for reading
+    if out := os.environ.get(
+        "RELAIS_SUITE_TRANSCRIPTS"
+    ):  # a folder: one transcript per conversation, for reading
         Path(out).mkdir(parents=True, exist_ok=True)
-        (Path(out) / f"{re.sub(r'[^a-z0-9]+', '-', spec['name'].lower())}.txt").write_text("\n".join(transcript), "utf-8")
+        (Path(out) / f"{re.sub(r'[^a-z0-9]+', '-', spec['name'].lower())}.txt").write_text(
+            "\n".join(transcript), "utf-8"
+        )
     assert not failures, "\n".join(failures + ["", *transcript])

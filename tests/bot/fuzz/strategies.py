@@ -26,11 +26,60 @@ _BENIGN = re.compile(r"[0-9a-fA-F:.\- ]*|[A-Za-z_]*|[\x00-\x1f\x7f]*")
 # Characters that have broken text handling elsewhere: controls, bidi overrides, joiners,
 # combining marks, the byte-order mark, Telegram's own markup, HTML that must stay escaped.
 NASTY = [
-    "\x00", "\x07", "\x08", "\x1b", "\x7f", "\r", "\n", "\t", "\x0b", "\x0c", "\x85", "\u2028", "\u2029",
-    "\u200b", "\u200d", "\u200e", "\u200f", "\u202e", "\u2066", "\ufeff", "\ufffd", "\u0301", "\u3000", "\xa0",
-    "👩‍👩‍👧", "🏳️‍🌈", "😭", "🙏", "🇫🇷", "مرحبا", "שלום", "你好", "𝔥𝔢𝔩𝔭", "Ⓜ", "ﷺ",
-    "<b>", "</i>", "&amp;", "&#0;", "<script>", "*gras*", "_it_", "`code`", "[lien](http://x)", "%s", "{0}", "{text}",
-    "\\", "'", '"', "/", "@relais_bot", "#", "€",
+    "\x00",
+    "\x07",
+    "\x08",
+    "\x1b",
+    "\x7f",
+    "\r",
+    "\n",
+    "\t",
+    "\x0b",
+    "\x0c",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\u200b",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202e",
+    "\u2066",
+    "\ufeff",
+    "\ufffd",
+    "\u0301",
+    "\u3000",
+    "\xa0",
+    "👩‍👩‍👧",
+    "🏳️‍🌈",
+    "😭",
+    "🙏",
+    "🇫🇷",
+    "مرحبا",
+    "שלום",
+    "你好",
+    "𝔥𝔢𝔩𝔭",
+    "Ⓜ",
+    "ﷺ",
+    "<b>",
+    "</i>",
+    "&amp;",
+    "&#0;",
+    "<script>",
+    "*gras*",
+    "_it_",
+    "`code`",
+    "[lien](http://x)",
+    "%s",
+    "{0}",
+    "{text}",
+    "\\",
+    "'",
+    '"',
+    "/",
+    "@relais_bot",
+    "#",
+    "€",
 ]
 # What people really write (and what the engine script reacts to): distinctive enough to be
 # found in the database if it were ever stored.
@@ -44,8 +93,27 @@ PHRASES = [
     "ils ont mis mon adresse 12 rue des Lilas",
     "mon fils reçoit des messages bizarres",
 ]
-COMMANDS = ["start", "aide", "urgence", "pays", "oubli", "stop", "dispo", "pause", "capacite", "file", "ticket",
-            "relacher", "transferer", "fin", "bloquer", "greet", "ask_help", "affirm", "next_step"]
+COMMANDS = [
+    "start",
+    "aide",
+    "urgence",
+    "pays",
+    "oubli",
+    "stop",
+    "dispo",
+    "pause",
+    "capacite",
+    "file",
+    "ticket",
+    "relacher",
+    "transferer",
+    "fin",
+    "bloquer",
+    "greet",
+    "ask_help",
+    "affirm",
+    "next_step",
+]
 # Rasa strips a message and reads a leading "/" as an intent: these prefixes must not get one in.
 COMMAND_PREFIXES = ["", " ", "\n", "\t", "\r\n", "\xa0", "\u3000", "\u2028", "/", "//", " /", "\n/"]
 
@@ -62,8 +130,12 @@ def fuzz_settings(max_examples: int) -> settings:
         deadline=None,
         database=None,
         print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
-                               HealthCheck.large_base_example],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.large_base_example,
+        ],
     )
 
 
@@ -75,13 +147,22 @@ def scannable(text: str) -> bool:
     own source code proves nothing when found again, so it is not looked for.
     """
     text = text.strip()
-    return len(text) >= SCAN_MIN_CHARS and len(set(text)) >= 4 and not _BENIGN.fullmatch(text) and text not in _our_source()
+    return (
+        len(text) >= SCAN_MIN_CHARS
+        and len(set(text)) >= 4
+        and not _BENIGN.fullmatch(text)
+        and text not in _our_source()
+    )
 
 
 @lru_cache(maxsize=1)
 def _our_source() -> str:
     """The bot's and the actions' Python sources: words found there are ours, not a person's."""
-    return "\n".join(path.read_text("utf-8") for folder in ("bot", "actions") for path in sorted((ROOT / folder).rglob("*.py")))
+    return "\n".join(
+        path.read_text("utf-8")
+        for folder in ("bot", "actions")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    )
 
 
 # ---------------------------------------------------------------- texts
@@ -97,16 +178,27 @@ huge_text = st.tuples(st.text(characters, min_size=1, max_size=40), st.integers(
 command_text = st.builds(
     lambda prefix, word, rest: f"{prefix}/{word}{rest}",
     st.sampled_from(COMMAND_PREFIXES),
-    st.one_of(st.sampled_from(COMMANDS), st.sampled_from(["@", "{", "@0.5", ""]), st.from_regex(r"[A-Za-z0-9_]{1,33}", fullmatch=True),
-              short_text),
-    st.one_of(st.just(""), st.sampled_from(["@relais_bot", "@other_bot", " 3", " #AB12", " x y", "{\"a\": 1}", "@0.9",
-                                            "\n/greet", " /affirm"]),
-              short_text.map(lambda rest: " " + rest), st.sampled_from(PHRASES).map(lambda rest: " " + rest)),
+    st.one_of(
+        st.sampled_from(COMMANDS),
+        st.sampled_from(["@", "{", "@0.5", ""]),
+        st.from_regex(r"[A-Za-z0-9_]{1,33}", fullmatch=True),
+        short_text,
+    ),
+    st.one_of(
+        st.just(""),
+        st.sampled_from(
+            ["@relais_bot", "@other_bot", " 3", " #AB12", " x y", '{"a": 1}', "@0.9", "\n/greet", " /affirm"]
+        ),
+        short_text.map(lambda rest: " " + rest),
+        st.sampled_from(PHRASES).map(lambda rest: " " + rest),
+    ),
 )
 ordinary_text = st.one_of(short_text, mixed_text, st.sampled_from(PHRASES), command_text)
 
 
-def sometimes(rare: st.SearchStrategy[str], usual: st.SearchStrategy[str], percent: int) -> st.SearchStrategy[str]:
+def sometimes(
+    rare: st.SearchStrategy[str], usual: st.SearchStrategy[str], percent: int
+) -> st.SearchStrategy[str]:
     """``rare`` in about ``percent`` % of the draws, else ``usual`` (one_of would give each half)."""
     return st.integers(0, 99).flatmap(lambda n: rare if n < percent else usual)
 
@@ -124,8 +216,14 @@ group_ids = st.one_of(st.integers(-(10**10), -(10**8)), st.integers(-1_009_999_9
 
 
 def user(user_id: int, first_name: str = "Inès") -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": first_name or "x", "last_name": "Martin", "username": "ines_m_14",
-            "language_code": "fr"}
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": first_name or "x",
+        "last_name": "Martin",
+        "username": "ines_m_14",
+        "language_code": "fr",
+    }
 
 
 def command_entities(text: str) -> list[dict[str, Any]]:
@@ -152,13 +250,23 @@ MEDIA: dict[str, dict[str, Any]] = {
     "animation": {"animation": ANIMATION, "document": _file("an")},  # Telegram sends both
     "location": {"location": {"latitude": 48.85, "longitude": 2.35}},
     "live_location": {"location": {"latitude": 48.85, "longitude": 2.35, "live_period": 900}},
-    "venue": {"venue": {"location": {"latitude": 48.85, "longitude": 2.35}, "title": "Lycée", "address": "1 rue X"},
-              "location": {"latitude": 48.85, "longitude": 2.35}},
+    "venue": {
+        "venue": {"location": {"latitude": 48.85, "longitude": 2.35}, "title": "Lycée", "address": "1 rue X"},
+        "location": {"latitude": 48.85, "longitude": 2.35},
+    },
     "contact": {"contact": {"phone_number": "+33612345678", "first_name": "Kevin", "user_id": 123456789}},
-    "poll": {"poll": {"id": "po", "question": "ça va ?", "options": [{"text": "oui", "voter_count": 0},
-                                                                  {"text": "non", "voter_count": 0}],
-                      "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-                      "allows_multiple_answers": False}},
+    "poll": {
+        "poll": {
+            "id": "po",
+            "question": "ça va ?",
+            "options": [{"text": "oui", "voter_count": 0}, {"text": "non", "voter_count": 0}],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+    },
     "dice": {"dice": {"emoji": "🎲", "value": 6}},
     "story": {"story": {"chat": {"id": 42, "type": "private"}, "id": 1}},
     "paid_media": {"paid_media": {"star_count": 5, "paid_media": [{"type": "preview"}]}},
@@ -166,8 +274,17 @@ MEDIA: dict[str, dict[str, Any]] = {
 FORWARD_ORIGINS = [
     {"type": "user", "date": DATE, "sender_user": user(123456789, "Kevin")},
     {"type": "hidden_user", "date": DATE, "sender_user_name": "Kevin Dupont"},
-    {"type": "chat", "date": DATE, "sender_chat": {"id": -1001234567890, "type": "supergroup", "title": "classe 3B"}},
-    {"type": "channel", "date": DATE, "chat": {"id": -1001234567891, "type": "channel", "title": "potins"}, "message_id": 7},
+    {
+        "type": "chat",
+        "date": DATE,
+        "sender_chat": {"id": -1001234567890, "type": "supergroup", "title": "classe 3B"},
+    },
+    {
+        "type": "channel",
+        "date": DATE,
+        "chat": {"id": -1001234567891, "type": "channel", "title": "potins"},
+        "message_id": 7,
+    },
 ]
 
 
@@ -191,14 +308,23 @@ def messages(draw: st.DrawFn, chat: dict[str, Any], message_id: int) -> dict[str
         text = draw(texts)
         message["text"] = text
         entities = command_entities(text)
-        if draw(st.booleans()) and entities:  # Telegram marks commands; a forged or missing entity must do no harm
+        if (
+            draw(st.booleans()) and entities
+        ):  # Telegram marks commands; a forged or missing entity must do no harm
             message["entities"] = entities
         elif draw(st.integers(0, 9)) == 0:
-            message["entities"] = [{"type": draw(st.sampled_from(["bot_command", "bold", "url", "mention"])),
-                                    "offset": draw(st.integers(0, 5)), "length": draw(st.integers(1, 40))}]
+            message["entities"] = [
+                {
+                    "type": draw(st.sampled_from(["bot_command", "bold", "url", "mention"])),
+                    "offset": draw(st.integers(0, 5)),
+                    "length": draw(st.integers(1, 40)),
+                }
+            ]
     else:
         message.update(copy.deepcopy(MEDIA[kind]))
-        if kind not in ("location", "live_location", "venue", "contact", "poll", "dice", "sticker") and draw(st.booleans()):
+        if kind not in ("location", "live_location", "venue", "contact", "poll", "dice", "sticker") and draw(
+            st.booleans()
+        ):
             message["caption"] = draw(texts)
     if draw(st.integers(0, 4)) == 0:
         message["forward_origin"] = copy.deepcopy(draw(st.sampled_from(FORWARD_ORIGINS)))
@@ -207,19 +333,51 @@ def messages(draw: st.DrawFn, chat: dict[str, Any], message_id: int) -> dict[str
     return message
 
 
-CALLBACK_TEMPLATES = ["claim:{ticket}", "transfer:{ticket}:1", "transfer:{ticket}:2", "outcome:{ticket}:advice",
-                      "block:{ticket}:spam", "{token}"]
-FORGED_DATA = ["claim:", "claim:XXXX", "claim:ABCD", "claim::", "transfer:", "transfer:XXXX", "transfer:XXXX:9",
-               "outcome:", "outcome:XXXX", "outcome:XXXX:advice", "outcome:XXXX:blocked", "block:", "block:XXXX:other",
-               "handoff:", "handoff:cancel", "handoff:keep", "handoff:other", "feedback:yes", "feedback:no", "feedback:",
-               "country:FR", "country:ZZ", "/greet", "forged-token", ""]
+CALLBACK_TEMPLATES = [
+    "claim:{ticket}",
+    "transfer:{ticket}:1",
+    "transfer:{ticket}:2",
+    "outcome:{ticket}:advice",
+    "block:{ticket}:spam",
+    "{token}",
+]
+FORGED_DATA = [
+    "claim:",
+    "claim:XXXX",
+    "claim:ABCD",
+    "claim::",
+    "transfer:",
+    "transfer:XXXX",
+    "transfer:XXXX:9",
+    "outcome:",
+    "outcome:XXXX",
+    "outcome:XXXX:advice",
+    "outcome:XXXX:blocked",
+    "block:",
+    "block:XXXX:other",
+    "handoff:",
+    "handoff:cancel",
+    "handoff:keep",
+    "handoff:other",
+    "feedback:yes",
+    "feedback:no",
+    "feedback:",
+    "country:FR",
+    "country:ZZ",
+    "/greet",
+    "forged-token",
+    "",
+]
 callback_data = st.one_of(
     st.sampled_from(FORGED_DATA),
     st.sampled_from(CALLBACK_TEMPLATES),
     st.text(characters, max_size=64),
     st.binary(max_size=64).map(lambda b: b.decode("latin-1")),
-    st.builds("{}:{}".format, st.sampled_from(["claim", "transfer", "outcome", "block", "handoff", "feedback", "country"]),
-              st.text(characters, max_size=40)),
+    st.builds(
+        "{}:{}".format,
+        st.sampled_from(["claim", "transfer", "outcome", "block", "handoff", "feedback", "country"]),
+        st.text(characters, max_size=40),
+    ),
 )
 
 
@@ -228,8 +386,13 @@ def callback_queries(draw: st.DrawFn, chat: dict[str, Any], presser: int, messag
     query: dict[str, Any] = {"id": f"q{message_id}", "from": user(presser), "chat_instance": "ci"}
     shape = draw(st.sampled_from(["message", "message", "message", "inaccessible", "inline", "game"]))
     if shape == "message":
-        query["message"] = {"message_id": message_id, "date": DATE, "chat": chat, "text": "carte",
-                            "from": {"id": 999, "is_bot": True, "first_name": "Relais", "username": BOT_USERNAME}}
+        query["message"] = {
+            "message_id": message_id,
+            "date": DATE,
+            "chat": chat,
+            "text": "carte",
+            "from": {"id": 999, "is_bot": True, "first_name": "Relais", "username": BOT_USERNAME},
+        }
     elif shape == "inaccessible":  # older than 48 h: date 0 (PTB reads it as an InaccessibleMessage)
         query["message"] = {"message_id": message_id, "date": 0, "chat": chat}
     elif shape == "inline":

@@ -25,13 +25,16 @@ from tests.net import required_path
 ROOT = Path(__file__).resolve().parents[3]
 EMPTY = {"situation": "none", "urgency": "low", "audience": "unknown", "confidence": 1.0}
 CRISIS = "jveux plus etre la"
-# ~120 lines/s after a 12 s model load: 5,000 lines keep `make test` short; RELAIS_FUZZ_EXAMPLES=10000 for the full run.
+# ~120 lines/s after a 12 s model load: 5,000 lines keep `make test` short; RELAIS_FUZZ_EXAMPLES=10000 for the
+# full run.
 DEFAULT_LINES = 5000
 # Anchors at known places: a shifted, dropped or doubled answer breaks them.
 EMPTY_EVERY, CRISIS_EVERY = 97, 101
 # Rasa's "message.parsing.failed" warning quotes a line that starts with "/" ("/@..."): fixed by
 # classify reading every line as a message (actions/core/normalize.as_message); guarded here.
 PARSING_FAILED = '"event": "message.parsing.failed"'
+
+
 def _line(text: str) -> bytes:
     return text.replace("\n", " ").encode()  # one message per line
 
@@ -75,12 +78,21 @@ def test_classify_answers_every_random_line_in_order_and_logs_none(tmp_path: Pat
     model = _configured("RELAIS_MODEL", "models/current.tar.gz")
     python = _configured("RELAIS_RASA_PYTHON", ".venv/rasa/bin/python")
     inputs = _generated(s.examples(DEFAULT_LINES))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "PYTHONWARNINGS": "ignore"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONWARNINGS": "ignore",
+    }
     started = time.monotonic()
     result = subprocess.run(
         [str(python), "-m", "actions.nlu.classify", "--model", str(model)],
-        cwd=ROOT, env=env, input=b"\n".join(inputs) + b"\n", capture_output=True, timeout=900,
+        cwd=ROOT,
+        env=env,
+        input=b"\n".join(inputs) + b"\n",
+        capture_output=True,
+        timeout=900,
     )
     elapsed = time.monotonic() - started
     stderr = result.stderr.decode("utf-8", errors="replace")
@@ -92,7 +104,9 @@ def test_classify_answers_every_random_line_in_order_and_logs_none(tmp_path: Pat
     assert len(rows) == len(inputs)
     for line, row in zip(inputs, rows, strict=True):
         assert isinstance(row, dict) and set(row) == set(EMPTY), (line, row)
-        assert row["situation"] in SITUATIONS and row["urgency"] in URGENCIES and row["audience"] in AUDIENCES, (line, row)
+        assert (
+            row["situation"] in SITUATIONS and row["urgency"] in URGENCIES and row["audience"] in AUDIENCES
+        ), (line, row)
         assert isinstance(row["confidence"], int | float) and 0.0 <= row["confidence"] <= 1.0, (line, row)
         if not line.decode("utf-8", errors="replace").strip():
             assert row == EMPTY, (line, row)
@@ -102,4 +116,7 @@ def test_classify_answers_every_random_line_in_order_and_logs_none(tmp_path: Pat
     assert PARSING_FAILED not in stderr  # no line was read as an intent
     leaked = [line for line in inputs if _leaks(line, stderr)]
     assert not leaked, f"{len(leaked)} input lines on stderr, e.g. {leaked[:3]}"
-    print(f"\nclassified {len(inputs)} random lines in {elapsed:.0f} s ({len(inputs) / elapsed:.0f}/s, model load included)")
+    print(
+        f"\nclassified {len(inputs)} random lines in {elapsed:.0f} s ({len(inputs) / elapsed:.0f}/s, model "
+        f"load included)"
+    )

@@ -49,16 +49,48 @@ VOLUNTEERS = (7001234567, 7002345678)
 RELAYED = 5550001234  # in a hand-off claimed by the first volunteer before the fuzzing starts
 FIXED_PRIVATE = (RELAYED, 5550002345, *VOLUNTEERS)
 HANDOFF_PHRASE = "je veux parler à quelqu'un"
-HANDOFF = {"situation": "sextortion", "urgency": "high", "audience": "victim", "minor": True, "platform": "snapchat"}
+HANDOFF = {
+    "situation": "sextortion",
+    "urgency": "high",
+    "audience": "victim",
+    "minor": True,
+    "platform": "snapchat",
+}
 TRIAGE = {"situation": "sextortion", "urgency": "high", "audience": "victim", "confidence": 0.97}
 BUTTON_PAYLOAD = "/next_step"
-ENGINE_REPLY = [{"custom": {"triage": TRIAGE}},
-                {"text": "Ne paie pas <b>surtout</b>.", "buttons": [{"title": "Étape suivante", "payload": BUTTON_PAYLOAD}]}]
-ENGINE_SCRIPT = {HANDOFF_PHRASE: [{"custom": {"handoff": HANDOFF}}, {"text": "Je demande à un·e bénévole de te répondre ici."}]}
+ENGINE_REPLY = [
+    {"custom": {"triage": TRIAGE}},
+    {
+        "text": "Ne paie pas <b>surtout</b>.",
+        "buttons": [{"title": "Étape suivante", "payload": BUTTON_PAYLOAD}],
+    },
+]
+ENGINE_SCRIPT = {
+    HANDOFF_PHRASE: [
+        {"custom": {"handoff": HANDOFF}},
+        {"text": "Je demande à un·e bénévole de te répondre ici."},
+    ]
+}
 # The only texts the engine may get with a leading "/": the adapter's own intents and button payloads.
 ADAPTER_INTENTS = {"/greet", "/ask_help", "/stop", BUTTON_PAYLOAD}
-REJECTED = (TypeError, KeyError, ValueError, AttributeError, OverflowError)  # what de_json may raise on malformed data
-METADATA = ["Inès", "ines_m_14", "Martin", "Kevin Dupont", "+33612345678", "preuves.pdf", "1 rue X", "classe 3B", "potins"]
+REJECTED = (
+    TypeError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    OverflowError,
+)  # what de_json may raise on malformed data
+METADATA = [
+    "Inès",
+    "ines_m_14",
+    "Martin",
+    "Kevin Dupont",
+    "+33612345678",
+    "preuves.pdf",
+    "1 rue X",
+    "classe 3B",
+    "potins",
+]
 private_ids = st.one_of(st.sampled_from(FIXED_PRIVATE), s.chat_ids)
 
 
@@ -89,12 +121,16 @@ STRICT = os.environ.get("RELAIS_FUZZ_STRICT") == "1"
 class Fuzzer:
     """The running application, everything generated so far, and what the checks found."""
 
-    def __init__(self, app: Application, loop: asyncio.AbstractEventLoop, telegram: FakeTelegram, engine: FakeEngine) -> None:
+    def __init__(
+        self, app: Application, loop: asyncio.AbstractEventLoop, telegram: FakeTelegram, engine: FakeEngine
+    ) -> None:
         self.app, self.loop, self.telegram, self.engine = app, loop, telegram, engine
         self.update_id = 0
         self.texts: set[str] = set()
         self.ids: set[int] = set(FIXED_PRIVATE)
-        self.known_chats: set[str] = {str(c) for c in (GROUP, *VOLUNTEERS)}  # chat ids as the Bot API gets them
+        self.known_chats: set[str] = {
+            str(c) for c in (GROUP, *VOLUNTEERS)
+        }  # chat ids as the Bot API gets them
         self.counts: dict[str, int] = {}
         self.rejected: dict[str, int] = {}
         self.tolerated: dict[str, int] = {}
@@ -103,20 +139,26 @@ class Fuzzer:
         self.latest = {"ticket": "XXXX", "token": "forged"}
 
     async def keep_traceback(self, update: object, context: Any) -> None:
-        """A second error handler: the bot's own logs only the exception type, the report needs the traceback."""
+        """A second error handler: the bot's own logs only the exception type, the report needs the
+        traceback."""
         self.tracebacks.append("".join(traceback.format_exception(context.error)))
 
     def run(self, coroutine: Any) -> Any:
         return self.loop.run_until_complete(coroutine)
 
     def fill(self, data: str) -> str:
-        """Callback data templates: the latest real ticket, the latest button token (whoever it was made for)."""
+        """Callback data templates: the latest real ticket, the latest button token (whoever it was made
+        for)."""
         return data.replace("{ticket}", self.latest["ticket"]).replace("{token}", self.latest["token"])
 
     def remember(self, update: dict[str, Any]) -> None:
         """Keep the texts and ids of a generated update, to look for them where nothing may be kept."""
         for key, value in _walk(update):
-            if key in ("text", "caption", "question", "title") and isinstance(value, str) and s.scannable(value):
+            if (
+                key in ("text", "caption", "question", "title")
+                and isinstance(value, str)
+                and s.scannable(value)
+            ):
                 # A stored text would contain its beginning: that is what is looked for (fast on huge texts).
                 self.texts.add(value.strip()[:64])
             if key == "id" and isinstance(value, int) and abs(value) >= 10**8:
@@ -134,29 +176,45 @@ class Fuzzer:
         except REJECTED as error:  # Telegram never sends these; what matters is a clean refusal
             self.rejected[type(error).__name__] = self.rejected.get(type(error).__name__, 0) + 1
             return
-        self.known_chats.update(str(x.id) for x in (update.effective_chat, update.effective_user) if x is not None)
+        self.known_chats.update(
+            str(x.id) for x in (update.effective_chat, update.effective_user) if x is not None
+        )
         received, tracebacks = len(self.engine.received), len(self.tracebacks)
         self.app.bot_data["services"].recent.clear()  # the throttle would drop most turns of the fixed chats
         self.run(self.app.process_update(update))
         calls = self._new_calls()
         # A person never meets silence: a new private message is answered, or relayed to a volunteer.
         recipients = {str(params.get("chat_id")) for _, params in calls}
-        if kind == "message" and not again and _expects_answer(update) and not recipients & _answerers(update):
+        if (
+            kind == "message"
+            and not again
+            and _expects_answer(update)
+            and not recipients & _answerers(update)
+        ):
             what = next((k for k in s.MEDIA if k in data["message"]), "text")
-            self.tolerate("silence" if what in SILENT_KINDS else None, f"no answer to a private {what} message: {data}")
+            self.tolerate(
+                "silence" if what in SILENT_KINDS else None, f"no answer to a private {what} message: {data}"
+            )
         for method, params in calls:
             assert "Traceback" not in str(params), (method, params)
             if "chat_id" in params:
-                assert str(params["chat_id"]) in self.known_chats, f"{method} to a chat that never wrote: {params}"
+                assert (
+                    str(params["chat_id"]) in self.known_chats
+                ), f"{method} to a chat that never wrote: {params}"
         for error in self.tracebacks[tracebacks:]:
-            if kind == "malformed":  # accepted by de_json with a field Telegram always fills: PTB's filters may fail
+            if (
+                kind == "malformed"
+            ):  # accepted by de_json with a field Telegram always fills: PTB's filters may fail
                 self.tolerate("malformed-accepted", error)
             else:
                 self.tolerate(_known_error(data, error), error)
         for request in self.engine.received[received:]:
             message = str(request.get("message", ""))
             if message.strip().startswith("/") and message not in ADAPTER_INTENTS:
-                self.tolerate("whitespace-before-slash" if message[:1].isspace() else None, f"intent injected: {message!r}")
+                self.tolerate(
+                    "whitespace-before-slash" if message[:1].isspace() else None,
+                    f"intent injected: {message!r}",
+                )
 
     def tolerate(self, issue: str | None, detail: str) -> None:
         """Count a known issue, or fail with ``detail``."""
@@ -167,7 +225,7 @@ class Fuzzer:
 
     def _new_calls(self) -> list[tuple[str, dict[str, Any]]]:
         with self.telegram.lock:
-            calls, self.seen_calls = self.telegram.calls[self.seen_calls:], len(self.telegram.calls)
+            calls, self.seen_calls = self.telegram.calls[self.seen_calls :], len(self.telegram.calls)
         for _, params in calls:
             ticket = re.search(r"Demande #([A-Z0-9]{4})", str(params.get("text", "")))
             if ticket and str(params.get("chat_id")) == str(GROUP):
@@ -178,9 +236,12 @@ class Fuzzer:
 
 
 def _expects_answer(update: Update) -> bool:
-    """A private message from a person (not a volunteer), with something in it (Telegram sends no empty text)."""
+    """A private message from a person (not a volunteer), with something in it (Telegram sends no empty
+    text)."""
     message, chat = update.message, update.effective_chat
-    return bool(message and chat and chat.type == "private" and chat.id not in VOLUNTEERS and message.text != "")
+    return bool(
+        message and chat and chat.type == "private" and chat.id not in VOLUNTEERS and message.text != ""
+    )
 
 
 def _answerers(update: Update) -> set[str]:
@@ -236,21 +297,56 @@ def update_dicts(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         if chat["type"] == "private":  # a button pressed in a private chat: the presser's own
             chat = {**chat, "id": presser}
         if chat["type"] != "private" and draw(st.booleans()):
-            chat = {"id": GROUP, "type": "supergroup", "title": "Bénévoles"}  # the volunteers' group, pressed by anyone
+            chat = {
+                "id": GROUP,
+                "type": "supergroup",
+                "title": "Bénévoles",
+            }  # the volunteers' group, pressed by anyone
         return kind, {"callback_query": draw(s.callback_queries(chat, presser, message_id))}
     user_id = chat["id"] if chat["type"] == "private" else draw(s.chat_ids)
-    other = draw(st.sampled_from([
-        {"my_chat_member": {"chat": chat, "from": s.user(user_id), "date": s.DATE,
-                            "old_chat_member": {"status": "member", "user": {"id": 999, "is_bot": True, "first_name": "Relais"}},
-                            "new_chat_member": {"status": "kicked", "until_date": 0,
-                                                "user": {"id": 999, "is_bot": True, "first_name": "Relais"}}}},
-        {"message_reaction": {"chat": chat, "message_id": message_id, "date": s.DATE, "user": s.user(user_id),
-                              "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": "👍"}]}},
-        {"poll_answer": {"poll_id": "po", "user": s.user(user_id), "option_ids": [0]}},
-        {"inline_query": {"id": "iq", "from": s.user(user_id), "query": "aide", "offset": ""}},
-        {"chat_join_request": {"chat": chat, "from": s.user(user_id), "user_chat_id": user_id, "date": s.DATE}},
-        {"business_message": draw(s.messages(chat, message_id))},
-    ]))
+    other = draw(
+        st.sampled_from(
+            [
+                {
+                    "my_chat_member": {
+                        "chat": chat,
+                        "from": s.user(user_id),
+                        "date": s.DATE,
+                        "old_chat_member": {
+                            "status": "member",
+                            "user": {"id": 999, "is_bot": True, "first_name": "Relais"},
+                        },
+                        "new_chat_member": {
+                            "status": "kicked",
+                            "until_date": 0,
+                            "user": {"id": 999, "is_bot": True, "first_name": "Relais"},
+                        },
+                    }
+                },
+                {
+                    "message_reaction": {
+                        "chat": chat,
+                        "message_id": message_id,
+                        "date": s.DATE,
+                        "user": s.user(user_id),
+                        "old_reaction": [],
+                        "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+                    }
+                },
+                {"poll_answer": {"poll_id": "po", "user": s.user(user_id), "option_ids": [0]}},
+                {"inline_query": {"id": "iq", "from": s.user(user_id), "query": "aide", "offset": ""}},
+                {
+                    "chat_join_request": {
+                        "chat": chat,
+                        "from": s.user(user_id),
+                        "user_chat_id": user_id,
+                        "date": s.DATE,
+                    }
+                },
+                {"business_message": draw(s.messages(chat, message_id))},
+            ]
+        )
+    )
     return kind, other
 
 
@@ -280,8 +376,14 @@ def _malformed(draw: st.DrawFn, update: dict[str, Any]) -> dict[str, Any]:
     if action == "delete" and isinstance(target, dict):
         del target[path[-1]]
     else:
-        garbage = st.one_of(st.integers(-(2**70), 2**70), st.floats(), st.text(max_size=20), st.booleans(),
-                            st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))
+        garbage = st.one_of(
+            st.integers(-(2**70), 2**70),
+            st.floats(),
+            st.text(max_size=20),
+            st.booleans(),
+            st.lists(st.integers(), max_size=3),
+            st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+        )
         target[path[-1]] = None if action == "null" else draw(garbage)
     return update
 
@@ -289,23 +391,65 @@ def _malformed(draw: st.DrawFn, update: dict[str, Any]) -> dict[str, Any]:
 def _without_rate_limit(app: Application) -> None:
     """Pacing is not what is fuzzed: AIORateLimiter's 30 messages/s would make 10,000 cases last minutes."""
     limiter = app.bot.rate_limiter
-    assert isinstance(limiter, AIORateLimiter) and hasattr(limiter, "_base_limiter") and hasattr(limiter, "_group_max_rate")
+    assert (
+        isinstance(limiter, AIORateLimiter)
+        and hasattr(limiter, "_base_limiter")
+        and hasattr(limiter, "_group_max_rate")
+    )
     limiter._base_limiter = None
     limiter._group_max_rate = 0
 
 
 def _claimed_handoff(fuzzer: Fuzzer) -> None:
-    """RELAYED asks for a human and the first volunteer takes the request: RELAYED's texts are then relayed."""
+    """RELAYED asks for a human and the first volunteer takes the request: RELAYED's texts are then
+    relayed."""
     first = VOLUNTEERS[0]
     for volunteer in VOLUNTEERS:
-        fuzzer.send({"message": {"message_id": 1, "date": s.DATE, "chat": {"id": volunteer, "type": "private"},
-                                 "from": s.user(volunteer), "text": "/dispo", "entities": s.command_entities("/dispo")}}, "setup")
-    fuzzer.send({"message": {"message_id": 2, "date": s.DATE, "chat": {"id": RELAYED, "type": "private"},
-                             "from": s.user(RELAYED), "text": HANDOFF_PHRASE}}, "setup")
-    fuzzer.send({"callback_query": {"id": "claim", "from": s.user(first), "chat_instance": "ci", "data": fuzzer.fill("claim:{ticket}"),
-                                    "message": {"message_id": 3, "date": s.DATE, "chat": {"id": GROUP, "type": "supergroup"},
-                                                "text": "carte"}}}, "setup")
-    assert any(int(p["chat_id"]) == RELAYED and "bénévole" in p["text"] for p in fuzzer.telegram.sent()[-2:]), "no claimed hand-off"
+        fuzzer.send(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": s.DATE,
+                    "chat": {"id": volunteer, "type": "private"},
+                    "from": s.user(volunteer),
+                    "text": "/dispo",
+                    "entities": s.command_entities("/dispo"),
+                }
+            },
+            "setup",
+        )
+    fuzzer.send(
+        {
+            "message": {
+                "message_id": 2,
+                "date": s.DATE,
+                "chat": {"id": RELAYED, "type": "private"},
+                "from": s.user(RELAYED),
+                "text": HANDOFF_PHRASE,
+            }
+        },
+        "setup",
+    )
+    fuzzer.send(
+        {
+            "callback_query": {
+                "id": "claim",
+                "from": s.user(first),
+                "chat_instance": "ci",
+                "data": fuzzer.fill("claim:{ticket}"),
+                "message": {
+                    "message_id": 3,
+                    "date": s.DATE,
+                    "chat": {"id": GROUP, "type": "supergroup"},
+                    "text": "carte",
+                },
+            }
+        },
+        "setup",
+    )
+    assert any(
+        int(p["chat_id"]) == RELAYED and "bénévole" in p["text"] for p in fuzzer.telegram.sent()[-2:]
+    ), "no claimed hand-off"
 
 
 def _stored(db: Path) -> bytes:
@@ -348,7 +492,9 @@ def test_random_updates_are_handled_without_error_and_leave_no_content(tmp_path:
                     query = data.get("callback_query")
                     if isinstance(query, dict) and isinstance(query.get("data"), str):
                         query["data"] = fuzzer.fill(query["data"])
-                    fuzzer.send(data, kind, again=redeliver == 0)  # 1 in 50: Telegram delivers an update again
+                    fuzzer.send(
+                        data, kind, again=redeliver == 0
+                    )  # 1 in 50: Telegram delivers an update again
                     assert not records.critical, records.critical
 
                 one_update()
@@ -367,6 +513,8 @@ def test_random_updates_are_handled_without_error_and_leave_no_content(tmp_path:
         assert str(chat_id).encode() not in stored, f"raw chat id stored: {chat_id}"
         assert str(chat_id) not in logs, f"raw chat id logged: {chat_id}"
     elapsed = time.monotonic() - started
-    print(f"\nfuzzed {sum(fuzzer.counts.values())} updates in {elapsed:.0f} s: {fuzzer.counts}; "
-          f"rejected by de_json: {fuzzer.rejected}; known issues: {fuzzer.tolerated}; "
-          f"{len(fuzzer.texts)} texts and {len(fuzzer.ids)} ids scanned for")
+    print(
+        f"\nfuzzed {sum(fuzzer.counts.values())} updates in {elapsed:.0f} s: {fuzzer.counts}; "
+        f"rejected by de_json: {fuzzer.rejected}; known issues: {fuzzer.tolerated}; "
+        f"{len(fuzzer.texts)} texts and {len(fuzzer.ids)} ids scanned for"
+    )

@@ -35,7 +35,9 @@ Database = tuple[str, sessionmaker[Session]]
 def ask(factory: sessionmaker[Session], pseudonym: str, urgency: str, at: datetime) -> str:
     with transaction(factory) as session:
         touch_conversation(session, pseudonym, "FR", at)
-        handoff, created = request_handoff(session, pseudonym, {"urgency": urgency, "situation": "harassment"}, "asked", at)
+        handoff, created = request_handoff(
+            session, pseudonym, {"urgency": urgency, "situation": "harassment"}, "asked", at
+        )
         assert created
         return handoff.ticket
 
@@ -62,7 +64,13 @@ def test_a_second_request_reuses_the_open_one_and_only_raises_urgency(database: 
 
 def test_only_labels_are_kept_from_the_payload(database: Database) -> None:
     _, factory = database
-    payload = {"urgency": "high", "situation": "x" * 500, "text": "il a mes photos", "steps_given": ["s1"], "minor": "yes"}
+    payload = {
+        "urgency": "high",
+        "situation": "x" * 500,
+        "text": "il a mes photos",
+        "steps_given": ["s1"],
+        "minor": "yes",
+    }
     with transaction(factory) as session:
         touch_conversation(session, "p1", "FR", NOW)
         handoff, _ = request_handoff(session, "p1", payload, "asked", NOW)
@@ -98,7 +106,9 @@ def test_requests_nobody_claimed_are_due_after_the_delay_of_their_urgency(databa
     delays = {"critical": 120, "high": 300, "medium": 900, "low": 900}
     with transaction(factory) as session:
         assert due_for_reannounce(session, NOW + timedelta(seconds=60), delays) == []
-        assert [h.ticket for h in due_for_reannounce(session, NOW + timedelta(seconds=130), delays)] == [critical]
+        assert [h.ticket for h in due_for_reannounce(session, NOW + timedelta(seconds=130), delays)] == [
+            critical
+        ]
         assert len(due_for_reannounce(session, NOW + timedelta(seconds=901), delays)) == 2
 
 
@@ -113,7 +123,9 @@ def test_free_volunteers_count_availability_and_capacity(database: Database) -> 
         assert free_volunteers(session, ["v1", "v2"]) == 0  # v1 is at capacity
 
 
-def test_relayed_messages_are_encrypted_until_delivered_and_erased_with_the_conversation(database: Database) -> None:
+def test_relayed_messages_are_encrypted_until_delivered_and_erased_with_the_conversation(
+    database: Database,
+) -> None:
     _, factory = database
     ask(factory, "p1", "high", NOW)
     with transaction(factory) as session:
@@ -152,5 +164,7 @@ def test_one_process_only_takes_a_requests_first_card(database: Database) -> Non
     with transaction(factory) as session:
         assert take_card(session, first)
     with transaction(factory) as session:
-        assert not take_card(session, first)  # another bot process, or the restart check: already being posted
+        assert not take_card(
+            session, first
+        )  # another bot process, or the restart check: already being posted
         assert [h.pseudonym for h in without_card(session)] == ["p2"]

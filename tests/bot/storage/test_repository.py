@@ -71,7 +71,9 @@ def test_the_chat_id_is_kept_encrypted_and_nothing_else(database: tuple[str, ses
 def test_audit_details_refuse_message_text(database: tuple[str, sessionmaker[Session]]) -> None:
     _, factory = database
     with pytest.raises(ValueError, match="never stored"), transaction(factory) as session:
-        record_event(session, "message_in", "p", text="il menace de publier mes photos si je paie pas ce soir " * 2)
+        record_event(
+            session, "message_in", "p", text="il menace de publier mes photos si je paie pas ce soir " * 2
+        )
 
 
 def test_a_redelivered_update_is_handled_once(database: tuple[str, sessionmaker[Session]]) -> None:
@@ -111,11 +113,15 @@ def test_retention_purges_idle_conversations(database: tuple[str, sessionmaker[S
         assert session.get(Conversation, "recent") is not None
 
 
-def test_a_country_the_person_told_is_kept_like_a_pays_choice(database: tuple[str, sessionmaker[Session]]) -> None:
+def test_a_country_the_person_told_is_kept_like_a_pays_choice(
+    database: tuple[str, sessionmaker[Session]],
+) -> None:
     _, factory = database
     with transaction(factory) as session:
         touch_conversation(session, "pseudo2", "FR", NOW)
         save_triage(session, "pseudo2", {"situation": "none", "country": "CA_QC"})
-        save_triage(session, "pseudo2", {"situation": "none", "country": "Atlantis"})  # not a country we serve: ignored
+        save_triage(
+            session, "pseudo2", {"situation": "none", "country": "Atlantis"}
+        )  # not a country we serve: ignored
     with transaction(factory) as session:
         assert session.get(Conversation, "pseudo2").country == "CA_QC"

@@ -17,14 +17,20 @@ NOW = sa.func.now()
 
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
-        batch.add_column(sa.Column("engine_forgotten", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.add_column(
+            sa.Column("engine_forgotten", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         "sent_messages",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column(
-            "pseudonym", sa.String(32),
-            sa.ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_sent_messages_conversation"),
-            nullable=False, index=True,
+            "pseudonym",
+            sa.String(32),
+            sa.ForeignKey(
+                "conversations.pseudonym", ondelete="CASCADE", name="fk_sent_messages_conversation"
+            ),
+            nullable=False,
+            index=True,
         ),
         sa.Column("message_id", sa.BigInteger(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
@@ -42,9 +48,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("ticket", sa.String(8), nullable=False, unique=True),
         sa.Column(
-            "pseudonym", sa.String(32),
+            "pseudonym",
+            sa.String(32),
             sa.ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_handoffs_conversation"),
-            nullable=False, index=True,
+            nullable=False,
+            index=True,
         ),
         sa.Column("status", sa.String(12), nullable=False, index=True),
         sa.Column("trigger", sa.String(20), nullable=False),
@@ -70,8 +78,11 @@ def upgrade() -> None:
         "outbox",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column(
-            "handoff_id", sa.Integer(),
-            sa.ForeignKey("handoffs.id", ondelete="CASCADE", name="fk_outbox_handoff"), nullable=False, index=True,
+            "handoff_id",
+            sa.Integer(),
+            sa.ForeignKey("handoffs.id", ondelete="CASCADE", name="fk_outbox_handoff"),
+            nullable=False,
+            index=True,
         ),
         sa.Column("to_volunteer", sa.Boolean(), nullable=False),
         sa.Column("body_encrypted", sa.LargeBinary(), nullable=False),

@@ -1,4 +1,5 @@
-"""The country: whether the person chose it (a button, /pays, a deep link, or said it), and whether it was offered.
+"""The country: whether the person chose it (a button, /pays, a deep link, or said it), and whether it was
+offered.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,7 +17,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.add_column(sa.Column("country_chosen", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("country_offered", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.add_column(
+            sa.Column("country_offered", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
