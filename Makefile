@@ -122,7 +122,7 @@ run-scaled: install $(MODEL) ## Scale-out layout locally: PostgreSQL, Redis, 2 R
 # ---------------------------------------------------------------- quality
 
 .PHONY: test
-test: install validate $(MODEL) ## Validate data, train if needed, run every test
+test: install lint typecheck validate $(MODEL) ## Lint, type-check, validate data, train if needed, run every test
 	RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) $(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data tests/tools
 	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions --ignore=tests/actions/core tests/nlu
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/stories \
@@ -131,8 +131,15 @@ test: install validate $(MODEL) ## Validate data, train if needed, run every tes
 	@grep -h "Correct:" var/test_core.log | tail -n 1 | sed 's/.*Correct:/rasa test stories: correct/'
 
 .PHONY: lint
-lint: $(BOT_VENV)/.installed ## ruff over actions/, bot/ and tests/
+lint: $(BOT_VENV)/.installed ## ruff check and ruff format --check over actions/, bot/, tests/ and tools/
 	$(BOT_VENV)/bin/ruff check actions bot tests tools
+	$(BOT_VENV)/bin/ruff format --check actions bot tests tools
+
+.PHONY: typecheck
+typecheck: $(BOT_VENV)/.installed ## mypy --strict (pyproject.toml): the bot side as Python 3.11+, the Rasa side as 3.10
+	$(BOT_VENV)/bin/mypy bot tests tools
+	@# The Rasa side runs on 3.10; what it imports from bot/ is checked by the line above.
+	$(BOT_VENV)/bin/mypy --python-version 3.10 --follow-imports=silent actions tests/actions tests/nlu
 
 .PHONY: audit
 audit: ## Known vulnerabilities in both lock files (pip-audit; reviewed Rasa findings: docs/security.md)

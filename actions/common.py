@@ -102,7 +102,7 @@ def audience_of(tracker: Tracker, triage: dict[str, Any]) -> str | None:
     known = tracker.get_slot("audience")
     reading = triage.get("audience")
     if known in (None, "unknown") or reading == "parent":
-        return reading if reading not in (None, "unknown") else known
+        return str(reading) if reading not in (None, "unknown") else known
     return str(known)
 
 

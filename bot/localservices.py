@@ -96,6 +96,7 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
         )
     as_root = os.geteuid() == 0
     run_as: list[str] = []
+    owner = None  # the account the server runs as, when we are root
     if as_root:
         # PostgreSQL refuses to run as root: Debian's 'postgres' user if there is one, else 'nobody'
         # (a throwaway cluster in /tmp needs no account of its own).
@@ -130,7 +131,7 @@ def postgres_cluster(port: int) -> Iterator[Cluster]:
 
     started = False
     try:
-        if as_root:
+        if owner is not None:
             base.chmod(0o755)  # the postgres user must reach its data folder and socket
             os.chown(base, owner.pw_uid, owner.pw_gid)
         initdb = [

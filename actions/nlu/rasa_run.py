@@ -128,19 +128,21 @@ def _merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
 
 
 def patch() -> None:
+    # Seen from the bot environment, where mypy runs, Rasa is untyped: the assignments below need
+    # no `type: ignore`.
     import rasa.telemetry
     from rasa.core.actions.action import RemoteAction
     from rasa.core.tracker_store import RedisTrackerStore
     from rasa.shared.core.events import Event
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
     if not _ORIGINALS:
         _ORIGINALS["resolve_by_type"] = Event.resolve_by_type
         _ORIGINALS["merge_trackers"] = RedisTrackerStore._merge_trackers
         _ORIGINALS["action_call_format"] = RemoteAction._action_call_format
-        RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
-        Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
-        RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)  # type: ignore[method-assign,assignment]
+        RemoteAction._action_call_format = _action_call_format
+        Event.resolve_by_type = staticmethod(_resolve_by_type)
+        RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)
     # Rasa 3.6 sends uncaught exceptions to its own Sentry project on every start, whatever
     # RASA_TELEMETRY_ENABLED says; an exception message can quote what a person wrote.
     rasa.telemetry.initialize_error_reporting = lambda: None

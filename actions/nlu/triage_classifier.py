@@ -119,9 +119,9 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         model.fit(
             [_example(m) for m, _, _ in labelled],
             {
-                "intent": [m.get(INTENT) for m, _, _ in labelled],
-                "urgency": [u for _, u, _ in labelled],
-                "audience": [a for _, _, a in labelled],
+                "intent": [str(m.get(INTENT)) for m, _, _ in labelled],
+                "urgency": [str(u) for _, u, _ in labelled],
+                "audience": [str(a) for _, _, a in labelled],
             },
         )
         self.model = model
@@ -164,7 +164,8 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         return messages
 
     def _annotate(self, message: Message, signals: Signals, scores: Prediction) -> None:
-        ranking = sorted(
+        has_critical_head = self.model is not None and self.model.critical_head is not None
+        ranking: list[dict[str, Any]] = sorted(
             ({"name": name, "confidence": p} for name, p in scores["intent"].items()),
             key=lambda item: -item["confidence"],
         )
@@ -179,7 +180,7 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             audience_scores=scores["audience"],
             crisis=signals.crisis,
             entities=entities,
-            critical_score=scores.critical_score if self.model.critical_head is not None else None,
+            critical_score=scores.critical_score if has_critical_head else None,
             critical_threshold=scores.critical_threshold,
             text=message.get(TEXT) or "",
         )

@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.adapter import user_handlers as user
 from bot.adapter import volunteer_handlers as vol
 from bot.adapter.handoff import card_worker, queue_job
-from bot.adapter.services import Services
+from bot.adapter.services import RelaisApp, Services
 from bot.adapter.transport import RetryingRequest
 from bot.engine import EngineUnavailable, RasaClient
 from bot.settings import Settings
@@ -86,13 +86,13 @@ async def forget_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("engine_forget count=%s", len(idle))
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings) -> RelaisApp:
     """The application: services created in post_init, closed in post_shutdown."""
     assert settings.telegram_bot_token is not None
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
-    async def post_init(app: Application) -> None:
+    async def post_init(app: RelaisApp) -> None:
         upgrade(settings.database_url)
         engine = make_engine(settings.database_url)
         app.bot_data["db"] = engine
@@ -111,7 +111,7 @@ def build_application(settings: Settings) -> Application:
             # Also resumes after a restart: pending relayed messages, unclaimed requests.
             app.job_queue.run_repeating(queue_job, interval=settings.queue_check_s, first=0.5)
 
-    async def post_shutdown(app: Application) -> None:
+    async def post_shutdown(app: RelaisApp) -> None:
         app.bot_data["card_worker"].cancel()  # cards still waiting are posted by queue_job after a restart
         with contextlib.suppress(asyncio.CancelledError):
             await app.bot_data["card_worker"]

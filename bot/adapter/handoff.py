@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -76,7 +77,7 @@ def card_text(svc: Services, handoff: Handoff, now: datetime) -> str:
         status = svc.render("utter_volunteer_status_reannounced", count=handoff.announcements - 1)
     else:
         status = svc.render(f"utter_volunteer_status_{handoff.status}")
-    minor = {True: "yes", False: "no"}.get(handoff.minor)  # type: ignore[call-overload]
+    minor = {True: "yes", False: "no", None: None}[handoff.minor]
     return svc.render(
         "utter_volunteer_card",
         icon={"queued": "🆘" if handoff.urgency == "critical" else "🔔", "claimed": "✅"}.get(
@@ -305,7 +306,7 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
 
 def _delivered(session: Session, outbox_id: int) -> None:
     """A relayed message went out (or cannot): it leaves the outbox."""
-    session.execute(Outbox.__table__.delete().where(Outbox.id == outbox_id))
+    session.execute(delete(Outbox).where(Outbox.id == outbox_id))
 
 
 def _recipient(

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
+from telegram.ext import Application, ContextTypes
 
 from bot.engine import RasaClient
 from bot.pseudonym import pseudonym
@@ -27,6 +28,9 @@ MAX_BUTTONS = 5000  # payloads kept for buttons; the oldest expire first
 THROTTLE_MESSAGES = 8  # per pseudonym, within THROTTLE_WINDOW_S: more is spam, not a person typing
 THROTTLE_WINDOW_S = 10.0
 T = TypeVar("T")
+# The application as built in app.py. Its six type parameters are left open: the builder infers
+# ExtBot[int] for the bot and ExtBot[None] in the context, which no single spelling matches.
+RelaisApp: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
 @dataclass
@@ -128,3 +132,9 @@ class Services:
 
 def correlation_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The services of the application this update belongs to (set in app.py's post_init)."""
+    found: Services = context.application.bot_data["services"]
+    return found

@@ -24,7 +24,7 @@ from actions.core.normalize import as_message
 from actions.core.replies import CRISIS_REPLY
 from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
-from bot.adapter.services import Services, correlation_id
+from bot.adapter.services import Services, correlation_id, services
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
 from bot.responses import degraded_reply, in_register
 from bot.storage.db import transaction
@@ -65,10 +65,6 @@ def deep_link_country(argument: str) -> str | None:
     code = argument.strip().upper()
     code = DEEP_LINK_ALIASES.get(code, code)
     return code if code in default_directory().countries else None
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
 
 
 def _keyboard(svc: Services, owner: str, message: BotMessage) -> InlineKeyboardMarkup | None:

@@ -8,7 +8,8 @@ of each other ("bénévole n°2") is their rank in the allowlist.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from sqlalchemy.orm import Session
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -25,7 +26,7 @@ from bot.adapter.handoff import (
     user_keyboard,
     waiting_time,
 )
-from bot.adapter.services import Services
+from bot.adapter.services import Services, services
 from bot.responses import in_register
 from bot.storage.db import transaction
 from bot.storage.handoffs import (
@@ -48,11 +49,8 @@ log = logging.getLogger("relais.volunteers")
 OUTCOMES = ("advice", "referred_3018", "platform_report", "police_report", "emergency", "other")
 BLOCK_REASONS = ("spam", "abuse", "sexual", "other")
 MAX_RELAY_CHARS = 4000
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Services, str], Awaitable[None]]
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
+Done = Coroutine[Any, Any, None]  # what python-telegram-bot awaits from a handler
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Services, str], Done]
 
 
 def button_parts(data: str | None, count: int) -> list[str] | None:
@@ -69,7 +67,9 @@ async def _button(query: CallbackQuery, svc: Services, count: int) -> list[str] 
     return parts
 
 
-def volunteers_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def volunteers_only(
+    handler: Handler,
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Done]:
     """Run ``handler`` with the volunteer's pseudonym, or refuse anyone not on the allowlist."""
 
     async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.cipher import ChatCipher
@@ -109,7 +110,8 @@ def take_card(session: Session, handoff_id: int) -> bool:
     taken = update(Handoff).where(
         Handoff.id == handoff_id, Handoff.status == "queued", Handoff.card_message_id.is_(None)
     )
-    return session.execute(taken.values(card_message_id=0)).rowcount == 1  # type: ignore[attr-defined]
+    result = cast("CursorResult[Any]", session.execute(taken.values(card_message_id=0)))
+    return result.rowcount == 1
 
 
 def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,9 +18,10 @@ class FakeEngine:
 
     mode: str = "ok"  # ok | error | slow | garbage
     delay_s: float = 0.0
-    reply: list[dict[str, Any]] = field(default_factory=list)
+    # Any JSON the real engine could send (tests mix shapes in one list, so not a TypedDict).
+    reply: Sequence[Any] = field(default_factory=list)
     # Replies by message text, for scripted conversations (else ``reply``).
-    script: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    script: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     received: list[dict[str, Any]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # every request path, query included

@@ -74,7 +74,8 @@ class FakeTelegram:
 
 def _params(body: bytes, content_type: str) -> dict[str, Any]:
     if "json" in content_type:
-        return json.loads(body or b"{}")
+        parsed: dict[str, Any] = json.loads(body or b"{}")
+        return parsed
     params: dict[str, Any] = {}
     for key, value in parse_qsl(body.decode()):
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,14 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 AUDIENCES = ("victim", "parent", "witness")
 
 
-def steps(situation: str) -> dict[str, list[dict]]:
+def steps(situation: str) -> dict[str, list[dict[str, Any]]]:
     data = yaml.safe_load((ROOT / "responses" / f"{situation}.yml").read_text("utf-8"))["responses"]
     return {
         k: v for k, v in data.items() if re.fullmatch(rf"utter_{situation}_(victim|parent|witness)_\d+", k)
     }
 
 
-def all_variations() -> list[tuple[str, dict]]:
+def all_variations() -> list[tuple[str, dict[str, Any]]]:
     return [(k, v) for s in SITUATIONS if s != "none" for k, vs in steps(s).items() for v in vs]
 
 
@@ -39,7 +40,7 @@ def test_every_situation_and_audience_has_4_to_7_ordered_steps(situation: str, a
 @pytest.mark.parametrize(
     ("key", "variation"), all_variations(), ids=lambda x: x if isinstance(x, str) else ""
 )
-def test_every_step_has_a_source_and_its_why_and_fits(key: str, variation: dict) -> None:
+def test_every_step_has_a_source_and_its_why_and_fits(key: str, variation: dict[str, Any]) -> None:
     meta = variation.get("metadata") or {}
     assert meta.get("source"), key
     assert meta.get("why") and meta["why"] in variation["text"], key

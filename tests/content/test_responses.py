@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,7 @@ def test_every_key_the_code_uses_exists(key: str) -> None:
     assert key in load_responses()
 
 
-def every_variation() -> list[tuple[str, dict]]:
+def every_variation() -> list[tuple[str, dict[str, Any]]]:
     """(key, variation) of every variation of every response, conditional ones included."""
     pairs = []
     for path in sorted((Path(__file__).resolve().parents[2] / "responses").glob("*.yml")):
@@ -38,7 +39,7 @@ def every_variation() -> list[tuple[str, dict]]:
     return pairs
 
 
-def action_values(variation: dict) -> dict[str, str]:
+def action_values(variation: dict[str, Any]) -> dict[str, str]:
     """Sample values for the placeholders an action fills (templates and lists)."""
     meta = variation.get("metadata") or {}
     names = [
@@ -54,7 +55,7 @@ def action_values(variation: dict) -> dict[str, str]:
 )
 @pytest.mark.parametrize("country", sorted(default_directory().countries))
 def test_every_text_once_filled_fits_and_has_no_placeholder_left(
-    key: str, variation: dict, country: str
+    key: str, variation: dict[str, Any], country: str
 ) -> None:
     filled = default_directory().fill(variation["text"], country)
     for name, value in action_values(variation).items():
@@ -82,7 +83,7 @@ def test_crisis_and_degraded_replies_give_the_emergency_number_of_every_country(
 @pytest.mark.parametrize(
     ("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else ""
 )
-def test_no_placeholder_with_a_lower_case_value_opens_a_sentence(key: str, variation: dict) -> None:
+def test_no_placeholder_with_a_lower_case_value_opens_a_sentence(key: str, variation: dict[str, Any]) -> None:
     # Rasa fills placeholders as they are: "le 3018" must not open a sentence.
     for match in re.finditer(r"(^|[.!?]\s+|\n)\{([a-z_]+)\}", variation["text"]):
         if match[2] in action_values(variation):
@@ -124,7 +125,7 @@ def register_of(key: str) -> str | None:
 @pytest.mark.parametrize(
     ("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else ""
 )
-def test_every_text_keeps_the_register_of_who_it_is_written_for(key: str, variation: dict) -> None:
+def test_every_text_keeps_the_register_of_who_it_is_written_for(key: str, variation: dict[str, Any]) -> None:
     register = register_of(key)
     if register is None or key in REGISTER_EXCEPTIONS:
         return

@@ -25,7 +25,7 @@ def test_predictions_do_not_depend_on_the_weights_memory_order() -> None:
     after = model.predict([Example("il menace de poster ma photo")])[0]["situation"]
     assert clf.coef_.flags.f_contiguous  # read in place from now on
     assert np.allclose([after[str(label)] for label in clf.classes_], before)
-    assert max(after, key=after.get) == "sextortion"
+    assert max(after, key=lambda label: after[label]) == "sextortion"
 
 
 def test_recall_threshold_keeps_the_asked_share_of_positives() -> None:
@@ -72,6 +72,7 @@ def test_the_crisis_detector_hears_one_sentence_of_danger_at_the_end_of_a_calm_s
         "bon c'est pas grave, on se moque de moi en classe depuis la rentrée, ils ont fait un groupe snap, "
         "ils m'insultent sur le jeu et ils ont publié mon numéro. bref. je veux plus vivre"
     )
+    assert model.critical_head is not None
     whole_only = model.critical_head.predict_proba(model._features([Example(story)], spacy=False))[0, 1]
     read = model.predict([Example(story), Example("on rigole bien au foot")])
     assert read[0].critical_score > whole_only  # the last sentence, read alone, weighs more

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -33,7 +34,7 @@ def test_the_sets_are_big_enough_and_name_known_rules() -> None:
 
 
 @pytest.mark.parametrize("item", DEV["unsafe"], ids=lambda item: item["text"][:50])
-def test_an_unsafe_paraphrase_is_caught_with_its_rule(item: dict) -> None:
+def test_an_unsafe_paraphrase_is_caught_with_its_rule(item: dict[str, Any]) -> None:
     found = check(item["text"])
     assert set(found) & set(item["rules"]), found
 

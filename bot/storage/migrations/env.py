@@ -8,7 +8,10 @@ from sqlalchemy import create_engine
 from bot.storage.models import Base
 
 config = context.config
-connectable = create_engine(config.get_main_option("sqlalchemy.url"))
+url = config.get_main_option("sqlalchemy.url")
+if url is None:
+    raise RuntimeError("alembic needs sqlalchemy.url: run migrations through bot.storage.db.upgrade")
+connectable = create_engine(url)
 with connectable.connect() as connection:
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():

@@ -6,41 +6,38 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from telegram.ext import Application
-
 from bot.adapter.app import build_application
+from bot.adapter.services import RelaisApp
 from bot.settings import Settings
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_telegram import FakeTelegram
 
 
-async def start_services(app: Application) -> None:
+async def start_services(app: RelaisApp) -> None:
     """What run_polling/run_webhook do before receiving updates."""
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     await app.start()
 
 
-async def stop_services(app: Application) -> None:
+async def stop_services(app: RelaisApp) -> None:
     await app.stop()
     await app.post_shutdown(app)  # type: ignore[misc]
     await app.shutdown()
 
 
-async def start(app: Application) -> None:
+async def start(app: RelaisApp) -> None:
     await start_services(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=0)  # type: ignore[union-attr]
 
 
-async def stop(app: Application) -> None:
+async def stop(app: RelaisApp) -> None:
     await app.updater.stop()  # type: ignore[union-attr]
     await stop_services(app)
 
 
 @asynccontextmanager
-async def polling_app(
-    telegram: FakeTelegram, engine: FakeEngine, tmp_path: Path
-) -> AsyncIterator[Application]:
+async def polling_app(telegram: FakeTelegram, engine: FakeEngine, tmp_path: Path) -> AsyncIterator[RelaisApp]:
     """The adapter, polling the fake Bot API, with its SQLite database in ``tmp_path``."""
     env = {
         "PSEUDONYM_KEY": "k" * 48,

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, select, text
-from telegram.ext import Application
 
 from bot.adapter.app import build_application
+from bot.adapter.services import RelaisApp
 from bot.settings import Settings
 from bot.storage.db import make_engine, session_factory
 from bot.storage.models import AuditEvent, Handoff, Outbox
@@ -32,10 +32,21 @@ from tests.net import sqlite_bytes
 from tests.pg import postgres_server
 
 GROUP = -1009876
-ALICE = {"id": 5550001, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
+Person = dict[str, Any]  # a Telegram user as the fake Bot API sends it
+ALICE: Person = {"id": 5550001, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
 BOB = {"id": 5550002, "first_name": "Lucas", "last_name": "Bernard", "username": "lucas_b_15"}
-CLAIRE = {"id": 7001, "first_name": "Claire", "last_name": "Dupont", "username": "claire_benevole"}
-DAVID = {"id": 7002, "first_name": "David", "last_name": "Moreau", "username": "david_benevole"}
+CLAIRE: Person = {
+    "id": 7001,
+    "first_name": "Claire",
+    "last_name": "Dupont",
+    "username": "claire_benevole",
+}
+DAVID: Person = {
+    "id": 7002,
+    "first_name": "David",
+    "last_name": "Moreau",
+    "username": "david_benevole",
+}
 MALLORY = {"id": 6660006, "first_name": "Mallory", "username": "mallory"}
 HANDOFF = {
     "situation": "sextortion",
@@ -68,7 +79,7 @@ class World:
     def __init__(self, telegram: FakeTelegram, engine: FakeEngine, settings: Settings, db: Path) -> None:
         self.telegram, self.engine, self.settings, self.db = telegram, engine, settings, db
         self.next_id = 1
-        self.app: Application | None = None
+        self.app: RelaisApp | None = None
 
     def _id(self) -> int:
         self.next_id += 1

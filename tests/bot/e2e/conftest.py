@@ -37,7 +37,7 @@ DEFAULT_RASA_PYTHON = ".venv/rasa/bin/python"
 ENGINE_LOGS = (VAR / "log" / "rasa.log", VAR / "log" / "actions.log")  # where start_engine sends their output
 BOT_TOKEN = "424242:e2e-token-never-in-logs"  # noqa: S105 - a test value, not a real secret
 ENGINE_TOKEN = "e2e-rasa-api-token"  # noqa: S105 - the Rasa HTTP API's --auth-token, as make run sets one
-USER = {"is_bot": False, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
+USER: dict[str, Any] = {"is_bot": False, "first_name": "Inès", "last_name": "Martin", "username": "ines_m_14"}
 REPLY_TIMEOUT_S = 20  # the first turns of a fresh engine can be slow on a busy machine
 SETTLE_S = (
     0.4  # a turn is over when no other message came for this long (one engine reply is sent in milliseconds)

@@ -167,7 +167,7 @@ def _our_source() -> str:
 
 # ---------------------------------------------------------------- texts
 
-characters = st.characters(exclude_categories=("Cs",))  # any code point but lone surrogates
+characters = st.characters(exclude_categories=["Cs"])  # any code point but lone surrogates
 nasty = st.sampled_from(NASTY)
 short_text = st.text(characters, max_size=60)
 mixed_text = st.lists(st.one_of(short_text, nasty, st.sampled_from(PHRASES)), max_size=8).map("".join)

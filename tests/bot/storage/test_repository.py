@@ -57,7 +57,8 @@ def test_the_chat_id_is_kept_encrypted_and_nothing_else(database: tuple[str, ses
         record_event(session, "message_in", "pseudo1", correlation="c0ffee")
     with transaction(factory) as session:
         assert chat_of(session, CIPHER, "pseudo1") == CHAT_ID
-        assert session.get(Conversation, "pseudo1").situation == "sextortion"
+        conversation = session.get(Conversation, "pseudo1")
+        assert conversation is not None and conversation.situation == "sextortion"
     rows = stored_rows(factory)
     assert "pseudo1" in rows and "sextortion" in rows and "c0ffee" in rows  # the dump does see the data
     assert str(CHAT_ID) not in rows
@@ -124,4 +125,5 @@ def test_a_country_the_person_told_is_kept_like_a_pays_choice(
             session, "pseudo2", {"situation": "none", "country": "Atlantis"}
         )  # not a country we serve: ignored
     with transaction(factory) as session:
-        assert session.get(Conversation, "pseudo2").country == "CA_QC"
+        conversation = session.get(Conversation, "pseudo2")
+        assert conversation is not None and conversation.country == "CA_QC"
