@@ -30,15 +30,18 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 # The trained model is named after a hash of everything that shapes it: retraining
 # happens only when one of these files changes (CI and `make test` reuse it).
+# Texts only the bot reads (the adapter's and the hand-off's, volunteers' included) and the helplines
+# (data read by the actions) are not part of the Rasa domain: editing them never retrains.
+NOT_DOMAIN := responses/adapter.yml responses/handoff.yml responses/helplines.yml
+DOMAIN_RESPONSES := $(filter-out $(NOT_DOMAIN),$(wildcard responses/*.yml))
 MODEL_INPUTS := config.yml domain.yml requirements/rasa.lock \
-	$(sort $(wildcard responses/*.yml stories/*.yml nlu_data/*.yml nlu_data/lexicons/*.yml \
+	$(sort $(DOMAIN_RESPONSES) $(wildcard stories/*.yml nlu_data/*.yml nlu_data/lexicons/*.yml \
 	actions/core/*.py actions/nlu/*.py))
 MODEL_HASH := $(shell sha256sum $(MODEL_INPUTS) | sha256sum | cut -c1-12)
 MODEL := models/relais-$(MODEL_HASH).tar.gz
 DOMAIN_DIR := var/build/domain
-# Rasa reads one domain: domain.yml plus every responses/*.yml, merged from a build folder;
-# responses/helplines.yml is data read by the actions, not a domain file.
-BUILD_DOMAIN = rm -rf $(DOMAIN_DIR) && mkdir -p $(DOMAIN_DIR) && cp domain.yml $(filter-out responses/helplines.yml,$(wildcard responses/*.yml)) $(DOMAIN_DIR)/
+# Rasa reads one domain: domain.yml plus the dialogue's responses/*.yml, merged from a build folder.
+BUILD_DOMAIN = rm -rf $(DOMAIN_DIR) && mkdir -p $(DOMAIN_DIR) && cp domain.yml $(DOMAIN_RESPONSES) $(DOMAIN_DIR)/
 
 .PHONY: help
 help: ## List the targets

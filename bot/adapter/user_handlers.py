@@ -26,6 +26,8 @@ from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id, services
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
+from bot.handoff.service import trigger_of
+from bot.handoff.states import Status, Trigger
 from bot.responses import degraded_reply, in_register
 from bot.storage.db import transaction
 from bot.storage.handoffs import close, last_closed, open_handoff, queue_message
@@ -38,6 +40,7 @@ from bot.storage.repository import (
     recent_messages,
     record_event,
     remember_chat,
+    remember_sent,
     save_triage,
     touch_conversation,
 )
@@ -154,7 +157,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             BotMessage(t) for t in texts
         ]  # a crisis here gets 112/911 and the choice from country_offer
         if triage.get("urgency") == "critical":  # no engine, but a volunteer must still be alerted
-            handoff_request = {**triage, "trigger": "critical"}
+            handoff_request = {**triage, "trigger": Trigger.CRITICAL}
     offer = country_offer(svc, turn, text, triage)
     if offer is not None:
         messages = [*messages, offer]
@@ -166,7 +169,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     ]
 
     def finish(session: Session) -> None:  # one commit for the whole turn
-        relay.remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
+        remember_sent(session, pseudo, [s.message_id for s in sent], svc.clock())
         if offer is not None and (conversation := session.get(Conversation, pseudo)) is not None:
             conversation.country_offered = True
         if triage:
@@ -179,7 +182,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         log.error("database_unavailable pseudonym=%s cid=%s error=%s", pseudo, cid, type(error).__name__)
         return
     if handoff_request is not None:
-        trigger = str(handoff_request.get("trigger") or "asked")
+        trigger = trigger_of(handoff_request.get("trigger"))
         await relay.request(context.bot, svc, pseudo, chat.id, country, handoff_request, trigger)
 
 
@@ -272,7 +275,7 @@ def _record_turn(
     remember_chat(session, svc.cipher, pseudo, chat_id)
     record_event(session, "message_in", pseudo, correlation=cid, update=update_id)
     handoff = open_handoff(session, pseudo)
-    relaying = handoff is not None and handoff.status == "claimed" and not text.startswith("/")
+    relaying = handoff is not None and handoff.status == Status.CLAIMED and not text.startswith("/")
     if relaying:
         # Same transaction as the update id: the relayed text is neither lost nor doubled.
         assert handoff is not None
@@ -399,7 +402,7 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(svc.sessions) as session:
         handoff = open_handoff(session, pseudo)
         if handoff is not None:
-            close(session, handoff, now, status="cancelled")
+            close(session, handoff, now, status=Status.CANCELLED)
         message_ids = recent_messages(session, pseudo, now)
     if handoff is not None:
         svc.card("edit", handoff.id)
@@ -447,7 +450,7 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             record_event(session, "handoff_kept", pseudo, ticket=handoff.ticket)
         elif choice == "handoff:cancel" and handoff is not None:
             key = "utter_handoff_cancelled"
-            close(session, handoff, now, status="cancelled")
+            close(session, handoff, now, status=Status.CANCELLED)
             record_event(session, "handoff_cancelled", pseudo, ticket=handoff.ticket)
         elif choice in ("feedback:yes", "feedback:no"):
             key, closed = "utter_handoff_feedback_thanks", last_closed(session, pseudo)
@@ -508,7 +511,7 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     pseudo = svc.pseudonym_of(update.effective_chat.id)
     with transaction(svc.sessions) as session:
         handoff = open_handoff(session, pseudo)
-        if handoff is not None and handoff.status == "claimed":
+        if handoff is not None and handoff.status == Status.CLAIMED:
             key = in_register("utter_handoff_text_only", handoff.audience)  # nothing is relayed but text
     country = await _country(svc, pseudo)
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(key, country))

@@ -24,9 +24,10 @@ from bot.adapter.handoff import (
     open_now,
     send_user,
     user_keyboard,
-    waiting_time,
 )
 from bot.adapter.services import Services, services
+from bot.handoff.cards import waiting_time
+from bot.handoff.states import VOLUNTEER_OUTCOMES, Outcome, Status
 from bot.responses import in_register
 from bot.storage.db import transaction
 from bot.storage.handoffs import (
@@ -38,6 +39,7 @@ from bot.storage.handoffs import (
     focus_of,
     queue_message,
     release,
+    room,
     transfer,
     volunteer_of,
     waiting,
@@ -46,7 +48,6 @@ from bot.storage.models import Handoff
 from bot.storage.repository import chat_of, country_of, first_delivery, record_event
 
 log = logging.getLogger("relais.volunteers")
-OUTCOMES = ("advice", "referred_3018", "platform_report", "police_report", "emergency", "other")
 BLOCK_REASONS = ("spam", "abuse", "sexual", "other")
 MAX_RELAY_CHARS = 4000
 Done = Coroutine[Any, Any, None]  # what python-telegram-bot awaits from a handler
@@ -208,8 +209,8 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         return
     ticket, now = parts[1], svc.clock()
     with transaction(svc.sessions) as session:
-        row = volunteer_of(session, volunteer, svc.settings.volunteer_capacity)
-        load, capacity = len(claimed_by(session, volunteer)), row.capacity
+        held = room(session, volunteer, svc.settings.volunteer_capacity)
+        load, capacity = held.load, held.capacity  # a volunteer on /pause may still take one they see
         handoff = None if load >= capacity else claim(session, ticket, volunteer, now)
         if handoff is not None:
             record_event(session, "handoff_claimed", handoff.pseudonym, ticket=ticket, volunteer=volunteer)
@@ -291,11 +292,11 @@ async def on_transferer(
     if handoff is None:
         return
     with transaction(svc.sessions) as session:
-        others = []
-        for other in svc.volunteers:
-            row = volunteer_of(session, other, svc.settings.volunteer_capacity)
-            if other != volunteer and row.available and len(claimed_by(session, other)) < row.capacity:
-                others.append(svc.volunteer_number(other))
+        others = [
+            svc.volunteer_number(other)
+            for other in svc.volunteers
+            if other != volunteer and room(session, other, svc.settings.volunteer_capacity).free
+        ]
     if not others:
         await _reply(update, context, svc.render("utter_volunteer_transfer_none"))
         return
@@ -328,15 +329,13 @@ async def on_transfer_to(
         handoff = by_ticket(session, ticket)
         allowed = (
             handoff is not None
-            and handoff.status == "claimed"
+            and handoff.status == Status.CLAIMED
             and handoff.volunteer == volunteer
             and target not in (None, volunteer)
         )
         if allowed and target is not None:
-            row = volunteer_of(session, target, svc.settings.volunteer_capacity)
-            allowed = (
-                row.available and len(claimed_by(session, target)) < row.capacity
-            )  # may have changed since the list
+            # may have changed since the list was shown
+            allowed = room(session, target, svc.settings.volunteer_capacity).free
     if not allowed or handoff is None or target is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
@@ -383,7 +382,8 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
     svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
     choices = [
-        (svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}") for o in OUTCOMES
+        (svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}")
+        for o in VOLUNTEER_OUTCOMES
     ]
     await _reply(
         update,
@@ -409,12 +409,12 @@ async def on_outcome(
         ok = (
             handoff is not None
             and handoff.volunteer == volunteer
-            and handoff.status == "closed"
-            and outcome in OUTCOMES
+            and handoff.status == Status.CLOSED
+            and outcome in VOLUNTEER_OUTCOMES
         )
         if ok:
             assert handoff is not None
-            handoff.outcome = outcome
+            handoff.outcome = Outcome(outcome)
             record_event(
                 session,
                 "handoff_outcome",
@@ -461,14 +461,14 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         ok = (
             handoff is not None
             and handoff.volunteer == volunteer
-            and handoff.status == "claimed"
+            and handoff.status == Status.CLAIMED
             and reason in BLOCK_REASONS
         )
         if ok:
             assert handoff is not None
             block(session, handoff.pseudonym, reason, volunteer, now)
             close(session, handoff, now)
-            handoff.outcome = "blocked"
+            handoff.outcome = Outcome.BLOCKED
             record_event(
                 session,
                 "pseudonym_blocked",

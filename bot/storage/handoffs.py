@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.handoff.states import OPEN, URGENCY_RANK, Status, Trigger
 from bot.storage.cipher import ChatCipher
 from bot.storage.models import Block, Handoff, Outbox, Volunteer
 
-URGENCY_RANK: Mapping[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-OPEN = ("queued", "claimed")
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud between volunteers
 DEFAULT_CAPACITY = 2
 
@@ -40,7 +40,7 @@ def open_handoff(session: Session, pseudonym: str) -> Handoff | None:
 
 
 def request_handoff(
-    session: Session, pseudonym: str, payload: Mapping[str, object], trigger: str, now: datetime
+    session: Session, pseudonym: str, payload: Mapping[str, object], trigger: Trigger, now: datetime
 ) -> tuple[Handoff, bool]:
     """Queue a request (labels only); an open one is reused, its urgency only raised. True if new."""
     urgency = _label(payload.get("urgency"), "low", 10)
@@ -55,8 +55,8 @@ def request_handoff(
     handoff = Handoff(
         ticket=_new_ticket(session),
         pseudonym=pseudonym,
-        status="queued",
-        trigger=trigger[:20],
+        status=Status.QUEUED,
+        trigger=trigger,
         urgency=urgency,
         urgency_rank=URGENCY_RANK[urgency],
         situation=_label(payload.get("situation"), "none", 20),
@@ -78,7 +78,7 @@ def last_closed(session: Session, pseudonym: str) -> Handoff | None:
     """The person's most recently closed request (for the one-tap feedback)."""
     query = (
         select(Handoff)
-        .where(Handoff.pseudonym == pseudonym, Handoff.status == "closed")
+        .where(Handoff.pseudonym == pseudonym, Handoff.status == Status.CLOSED)
         .order_by(Handoff.closed_at.desc())
     )
     return session.scalars(query.limit(1)).first()
@@ -91,14 +91,16 @@ def by_ticket(session: Session, ticket: str) -> Handoff | None:
 def waiting(session: Session) -> Sequence[Handoff]:
     """The queue: most urgent first, then who has waited longest."""
     query = (
-        select(Handoff).where(Handoff.status == "queued").order_by(Handoff.urgency_rank, Handoff.requested_at)
+        select(Handoff)
+        .where(Handoff.status == Status.QUEUED)
+        .order_by(Handoff.urgency_rank, Handoff.requested_at)
     )
     return session.scalars(query).all()
 
 
 def without_card(session: Session) -> Sequence[Handoff]:
     """Queued requests whose card was never posted in the volunteers' group, most urgent first."""
-    query = select(Handoff).where(Handoff.status == "queued", Handoff.card_message_id.is_(None))
+    query = select(Handoff).where(Handoff.status == Status.QUEUED, Handoff.card_message_id.is_(None))
     return session.scalars(query.order_by(Handoff.urgency_rank, Handoff.requested_at)).all()
 
 
@@ -108,7 +110,7 @@ def take_card(session: Session, handoff_id: int) -> bool:
     The card id is set to 0, "being posted", in the same statement that checks it is unset.
     """
     taken = update(Handoff).where(
-        Handoff.id == handoff_id, Handoff.status == "queued", Handoff.card_message_id.is_(None)
+        Handoff.id == handoff_id, Handoff.status == Status.QUEUED, Handoff.card_message_id.is_(None)
     )
     result = cast("CursorResult[Any]", session.execute(taken.values(card_message_id=0)))
     return result.rowcount == 1
@@ -117,7 +119,7 @@ def take_card(session: Session, handoff_id: int) -> bool:
 def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:
     query = (
         select(Handoff)
-        .where(Handoff.status == "claimed", Handoff.volunteer == volunteer)
+        .where(Handoff.status == Status.CLAIMED, Handoff.volunteer == volunteer)
         .order_by(Handoff.claimed_at)
     )
     return session.scalars(query).all()
@@ -133,27 +135,43 @@ def volunteer_of(session: Session, pseudonym: str, capacity: int = DEFAULT_CAPAC
     return volunteer
 
 
+@dataclass(frozen=True)
+class Room:
+    """A volunteer's load: the chats they hold and how many they said they can hold."""
+
+    load: int
+    capacity: int
+    available: bool
+
+    @property
+    def free(self) -> bool:
+        """Available and below capacity: may take one more chat."""
+        return self.available and self.load < self.capacity
+
+
+def room(session: Session, volunteer: str, default_capacity: int = DEFAULT_CAPACITY) -> Room:
+    """The one rule for "has room": claims, transfers and the queue's "nobody free" all ask here."""
+    row = volunteer_of(session, volunteer, default_capacity)
+    load = session.scalar(
+        select(func.count())
+        .select_from(Handoff)
+        .where(Handoff.status == Status.CLAIMED, Handoff.volunteer == volunteer)
+    )
+    return Room(load=load or 0, capacity=row.capacity, available=row.available)
+
+
 def free_volunteers(session: Session, allowlist: Sequence[str]) -> int:
     """How many allowlisted volunteers are available with room for one more chat."""
-    count = 0
-    for volunteer in session.scalars(
-        select(Volunteer).where(Volunteer.available, Volunteer.pseudonym.in_(allowlist))
-    ):
-        load = session.scalar(
-            select(func.count())
-            .select_from(Handoff)
-            .where(Handoff.status == "claimed", Handoff.volunteer == volunteer.pseudonym)
-        )
-        count += int((load or 0) < volunteer.capacity)
-    return count
+    known = session.scalars(select(Volunteer.pseudonym).where(Volunteer.pseudonym.in_(allowlist)))
+    return sum(room(session, volunteer).free for volunteer in known)
 
 
 def claim(session: Session, ticket: str, volunteer: str, now: datetime) -> Handoff | None:
     """Give a queued request to ``volunteer``; None if someone else was first (or it is gone)."""
     result = session.execute(
         update(Handoff)
-        .where(Handoff.ticket == ticket, Handoff.status == "queued")
-        .values(status="claimed", volunteer=volunteer, claimed_at=now)
+        .where(Handoff.ticket == ticket, Handoff.status == Status.QUEUED)
+        .values(status=Status.CLAIMED, volunteer=volunteer, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -167,7 +185,12 @@ def claim(session: Session, ticket: str, volunteer: str, now: datetime) -> Hando
 
 def release(session: Session, handoff: Handoff, now: datetime) -> None:
     """Back in the queue; the waiting time keeps counting from the first request."""
-    handoff.status, handoff.volunteer, handoff.claimed_at, handoff.announced_at = "queued", None, None, now
+    handoff.status, handoff.volunteer, handoff.claimed_at, handoff.announced_at = (
+        Status.QUEUED,
+        None,
+        None,
+        now,
+    )
 
 
 def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetime) -> None:
@@ -175,7 +198,7 @@ def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetim
     volunteer_of(session, to_volunteer).focus_ticket = handoff.ticket
 
 
-def close(session: Session, handoff: Handoff, now: datetime, status: str = "closed") -> None:
+def close(session: Session, handoff: Handoff, now: datetime, status: Status = Status.CLOSED) -> None:
     handoff.status, handoff.closed_at = status, now  # messages still in the outbox are delivered
 
 
@@ -202,7 +225,7 @@ def due_for_reannounce(session: Session, now: datetime, delays_s: Mapping[str, i
     )
     query = (
         select(Handoff)
-        .where(Handoff.status == "queued", late)
+        .where(Handoff.status == Status.QUEUED, late)
         .order_by(Handoff.urgency_rank, Handoff.requested_at)
     )
     return session.scalars(query).all()
@@ -224,6 +247,18 @@ def queue_message(
 
 def pending_messages(session: Session) -> Sequence[Outbox]:
     return session.scalars(select(Outbox).order_by(Outbox.id)).all()
+
+
+def delivered(session: Session, outbox_id: int) -> None:
+    """A relayed message went out (or cannot): it leaves the outbox."""
+    session.execute(delete(Outbox).where(Outbox.id == outbox_id))
+
+
+def keep_card(session: Session, handoff_id: int, card: int | None) -> None:
+    """Remember which message of the volunteers' group is this request's card."""
+    stored = session.get(Handoff, handoff_id)
+    if stored is not None:
+        stored.card_message_id = card
 
 
 def block(session: Session, pseudonym: str, reason: str, by_volunteer: str, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -16,7 +17,24 @@ from sqlalchemy import (
     false,
     func,
 )
+from sqlalchemy import (
+    Enum as SQLEnum,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.handoff.states import Outcome, Status, Trigger
+
+
+def _words(enum: type[StrEnum], length: int) -> SQLEnum:
+    """A StrEnum kept as its value in a plain VARCHAR column (no database enum type: the migrations
+    stay portable between SQLite and PostgreSQL, and a value is checked when it is written)."""
+    return SQLEnum(
+        enum,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 class Base(DeclarativeBase):
@@ -124,8 +142,8 @@ class Handoff(Base):
     pseudonym: Mapped[str] = mapped_column(
         ForeignKey("conversations.pseudonym", ondelete="CASCADE", name="fk_handoffs_conversation"), index=True
     )
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
-    trigger: Mapped[str] = mapped_column(String(20), default="asked")
+    status: Mapped[Status] = mapped_column(_words(Status, 12), default=Status.QUEUED, index=True)
+    trigger: Mapped[Trigger] = mapped_column(_words(Trigger, 20), default=Trigger.ASKED)
     urgency: Mapped[str] = mapped_column(String(10), default="low")
     urgency_rank: Mapped[int] = mapped_column(Integer, default=3)
     situation: Mapped[str] = mapped_column(String(20), default="none")
@@ -141,7 +159,7 @@ class Handoff(Base):
     volunteer: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
-    outcome: Mapped[str | None] = mapped_column(String(30), default=None)
+    outcome: Mapped[Outcome | None] = mapped_column(_words(Outcome, 30), default=None)
     feedback: Mapped[str | None] = mapped_column(String(8), default=None)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.handoff.states import OPEN
 from bot.settings import COUNTRIES
 from bot.storage.cipher import ChatCipher
 from bot.storage.models import AuditEvent, Block, ChatRef, Conversation, Handoff, ProcessedUpdate, SentMessage
@@ -112,7 +113,7 @@ def recent_messages(session: Session, pseudonym: str, now: datetime) -> list[int
 
 def idle_in_engine(session: Session, now: datetime) -> list[str]:
     """Conversations idle for longer than a dialogue session whose texts the engine may still hold."""
-    active = select(Handoff.pseudonym).where(Handoff.status.in_(("queued", "claimed")))
+    active = select(Handoff.pseudonym).where(Handoff.status.in_(OPEN))
     query = select(Conversation.pseudonym).where(
         Conversation.engine_forgotten.is_(False),
         Conversation.updated_at < now - ENGINE_IDLE,
@@ -144,3 +145,9 @@ def purge(session: Session, now: datetime, retention_days: int) -> int:
     session.execute(delete(SentMessage).where(SentMessage.at < now - DELETABLE_FOR))
     session.execute(delete(Block).where(Block.at < now - timedelta(days=BLOCK_DAYS)))
     return len(old)
+
+
+def remember_sent(session: Session, pseudonym: str, message_ids: list[int], now: datetime) -> None:
+    """Keep the ids of the bot's messages in a known conversation (for /oubli)."""
+    if message_ids and session.get(Conversation, pseudonym) is not None:
+        session.add_all(SentMessage(pseudonym=pseudonym, message_id=i, at=now) for i in message_ids)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.handoff.states import Trigger
 from bot.storage.cipher import ChatCipher
 from bot.storage.db import transaction
 from bot.storage.handoffs import (
@@ -36,7 +37,7 @@ def ask(factory: sessionmaker[Session], pseudonym: str, urgency: str, at: dateti
     with transaction(factory) as session:
         touch_conversation(session, pseudonym, "FR", at)
         handoff, created = request_handoff(
-            session, pseudonym, {"urgency": urgency, "situation": "harassment"}, "asked", at
+            session, pseudonym, {"urgency": urgency, "situation": "harassment"}, Trigger.ASKED, at
         )
         assert created
         return handoff.ticket
@@ -56,9 +57,9 @@ def test_a_second_request_reuses_the_open_one_and_only_raises_urgency(database: 
     _, factory = database
     ticket = ask(factory, "p1", "medium", NOW)
     with transaction(factory) as session:
-        again, created = request_handoff(session, "p1", {"urgency": "critical"}, "critical", NOW)
+        again, created = request_handoff(session, "p1", {"urgency": "critical"}, Trigger.CRITICAL, NOW)
         assert not created and again.ticket == ticket and again.urgency == "critical"
-        calmer, _ = request_handoff(session, "p1", {"urgency": "low"}, "asked", NOW)
+        calmer, _ = request_handoff(session, "p1", {"urgency": "low"}, Trigger.ASKED, NOW)
         assert calmer.urgency == "critical"
 
 
@@ -73,7 +74,7 @@ def test_only_labels_are_kept_from_the_payload(database: Database) -> None:
     }
     with transaction(factory) as session:
         touch_conversation(session, "p1", "FR", NOW)
-        handoff, _ = request_handoff(session, "p1", payload, "asked", NOW)
+        handoff, _ = request_handoff(session, "p1", payload, Trigger.ASKED, NOW)
         assert len(handoff.situation) == 20 and handoff.minor is None and handoff.steps_given == ["s1"]
         assert "il a mes photos" not in repr(vars(handoff))
 
