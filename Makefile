@@ -36,7 +36,7 @@ NOT_DOMAIN := responses/adapter.yml responses/handoff.yml responses/helplines.ym
 DOMAIN_RESPONSES := $(filter-out $(NOT_DOMAIN),$(wildcard responses/*.yml))
 MODEL_INPUTS := config.yml domain.yml requirements/rasa.lock \
 	$(sort $(DOMAIN_RESPONSES) $(wildcard stories/*.yml nlu_data/*.yml nlu_data/lexicons/*.yml \
-	actions/core/*.py actions/nlu/*.py))
+	core/*.py actions/nlu/*.py))
 MODEL_HASH := $(shell sha256sum $(MODEL_INPUTS) | sha256sum | cut -c1-12)
 MODEL := models/relais-$(MODEL_HASH).tar.gz
 DOMAIN_DIR := var/build/domain
@@ -114,35 +114,37 @@ check-advice: $(BOT_VENV)/.installed ## Is this advice unsafe? One JSON line per
 
 .PHONY: run
 run: install $(MODEL) ## Start the engine and the chat (terminal chat without a Telegram token)
-	@$(BOT_PY) -m bot.launcher --rasa-python $(RASA_PY) --model $(MODEL) \
+	@$(BOT_PY) -m devstack.launcher --rasa-python $(RASA_PY) --model $(MODEL) \
 		--rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT)
 
 .PHONY: run-scaled
 run-scaled: install $(MODEL) ## Scale-out layout locally: PostgreSQL, Redis, 2 Rasa replicas, action server, bot
-	@$(BOT_PY) -m bot.launcher --scaled --rasa-python $(RASA_PY) --model $(MODEL) \
+	@$(BOT_PY) -m devstack.launcher --scaled --rasa-python $(RASA_PY) --model $(MODEL) \
 		--rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT)
 
 # ---------------------------------------------------------------- quality
 
 .PHONY: test
 test: install lint typecheck validate $(MODEL) ## Lint, type-check, validate data, train if needed, run every test
-	RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) $(BOT_PY) -m pytest -q tests/bot tests/actions/core tests/content tests/nlu_data tests/tools
-	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions --ignore=tests/actions/core tests/nlu
+	RELAIS_MODEL=$(MODEL) RELAIS_RASA_PYTHON=$(RASA_PY) $(BOT_PY) -m pytest -q tests/bot tests/core tests/devstack tests/content tests/nlu_data tests/tools
+	RELAIS_MODEL=$(MODEL) $(RASA_PY) -m pytest -q tests/actions tests/nlu
 	$(RASA_VENV)/bin/rasa test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out var/test_core >var/test_core.log 2>&1 \
 		|| { grep -v -i warn var/test_core.log | tail -n 30; exit 1; }
 	@grep -h "Correct:" var/test_core.log | tail -n 1 | sed 's/.*Correct:/rasa test stories: correct/'
 
+PY_PACKAGES := actions bot core runtime devstack bench tests tools
+
 .PHONY: lint
-lint: $(BOT_VENV)/.installed ## ruff check and ruff format --check over actions/, bot/, tests/ and tools/
-	$(BOT_VENV)/bin/ruff check actions bot tests tools
-	$(BOT_VENV)/bin/ruff format --check actions bot tests tools
+lint: $(BOT_VENV)/.installed ## ruff check and ruff format --check over every Python package
+	$(BOT_VENV)/bin/ruff check $(PY_PACKAGES)
+	$(BOT_VENV)/bin/ruff format --check $(PY_PACKAGES)
 
 .PHONY: typecheck
 typecheck: $(BOT_VENV)/.installed ## mypy --strict (pyproject.toml): the bot side as Python 3.11+, the Rasa side as 3.10
-	$(BOT_VENV)/bin/mypy bot tests tools
+	$(BOT_VENV)/bin/mypy bot devstack bench/load tests tools
 	@# The Rasa side runs on 3.10; what it imports from bot/ is checked by the line above.
-	$(BOT_VENV)/bin/mypy --python-version 3.10 --follow-imports=silent actions tests/actions tests/nlu
+	$(BOT_VENV)/bin/mypy --python-version 3.10 --follow-imports=silent actions core runtime bench/eval tests/actions tests/nlu
 
 .PHONY: audit
 audit: ## Known vulnerabilities in both lock files (pip-audit; reviewed Rasa findings: docs/security.md)
@@ -161,7 +163,7 @@ audit: ## Known vulnerabilities in both lock files (pip-audit; reviewed Rasa fin
 EVAL_BASE_REF ?= 3badb42
 .PHONY: eval
 eval: $(MODEL) ## This model vs main's before #11, on held-out, blind and outside data; baselines; 5-fold CV -> docs/evaluation.md
-	$(RASA_PY) -m tests.eval.evaluate --model $(MODEL) --base-ref $(EVAL_BASE_REF) --out docs/evaluation.md
+	$(RASA_PY) -m bench.eval.evaluate --model $(MODEL) --base-ref $(EVAL_BASE_REF) --out docs/evaluation.md
 
 .PHONY: conversations-blind
 conversations-blind: install $(MODEL) ## The second author's conversations through the real engine: how many hold (a measure, not a gate)
@@ -180,14 +182,14 @@ check-advice-eval: $(BOT_VENV)/.installed ## The advice checker on sentences wri
 .PHONY: bench
 bench: $(MODEL) ## Latency, throughput, train time, Rasa memory -> docs/benchmark.md
 	@$(BUILD_DOMAIN)
-	$(RASA_PY) -m tests.eval.bench --model $(MODEL) --rasa-port $(RASA_PORT)
+	$(RASA_PY) -m bench.eval.bench --model $(MODEL) --rasa-port $(RASA_PORT)
 
 LOADTEST_ARGS ?= --users 200 --duration 120
 .PHONY: loadtest
 loadtest: install $(MODEL) ## 200 conversations for 2 min through a fake Bot API, single machine then scaled -> docs/performance.md
-	RELAIS_MODEL=$(MODEL) $(BOT_PY) -m tests.load.loadtest --rasa-python $(RASA_PY) --model $(MODEL) $(LOADTEST_ARGS) \
+	RELAIS_MODEL=$(MODEL) $(BOT_PY) -m bench.load.loadtest --rasa-python $(RASA_PY) --model $(MODEL) $(LOADTEST_ARGS) \
 		--out docs/performance-runs.md
-	RELAIS_MODEL=$(MODEL) $(BOT_PY) -m tests.load.loadtest --rasa-python $(RASA_PY) --model $(MODEL) $(LOADTEST_ARGS) \
+	RELAIS_MODEL=$(MODEL) $(BOT_PY) -m bench.load.loadtest --rasa-python $(RASA_PY) --model $(MODEL) $(LOADTEST_ARGS) \
 		--scaled --out docs/performance-runs.md
 
 .PHONY: clean

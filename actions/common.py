@@ -9,12 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core import replies
-from actions.core.content import responses_of
-from actions.core.dialogue import default_dialogue
-from actions.core.helplines import default_directory
-from actions.core.labels import CRITICAL, HIGH, NONE, max_urgency
-from actions.core.replies import CRISIS_REPLY
+from core import replies
+from core.content import responses_of
+from core.dialogue import default_dialogue
+from core.helplines import default_directory
+from core.labels import CRITICAL, HIGH, NONE, max_urgency
+from core.replies import CRISIS_REPLY
 
 CRISIS_OFFER = "utter_general_crisis_offer"
 STOP_CHECK = "utter_general_stop_check"
@@ -168,7 +168,13 @@ def crisis_turn(
 
 
 class RelaisAction(Action, ABC):
-    """Base of the dialogue actions: a critical message interrupts whatever was going on."""
+    """Base of the dialogue actions: a critical message interrupts whatever was going on.
+
+    For action authors: ``tracker.events`` holds **the current turn only** (from the latest user
+    message on), not the conversation's history: runtime/rasa_run.py trims what Rasa sends to keep
+    each call small. Read what you need from the slots and ``tracker.latest_message``; to remember
+    something across turns, set a slot (domain.yml).
+    """
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -17,12 +17,12 @@ from actions.common import (
     say,
     turn_triage,
 )
-from actions.core.dialogue import default_dialogue
-from actions.core.labels import NONE
-from actions.core.replies import ack_key
-from actions.core.track import situation_scores
 from actions.helplines import open_now_list
 from actions.steps import begin_steps
+from core.dialogue import default_dialogue
+from core.labels import NONE
+from core.replies import ack_key
+from core.track import situation_scores
 
 
 def request_person(

@@ -10,8 +10,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import RelaisAction, country_of, say
-from actions.core.content import responses_of
-from actions.core.helplines import Helpline, default_directory
+from core.content import responses_of
+from core.helplines import Helpline, default_directory
 
 
 def _template(domain: dict[str, Any], key: str) -> str:

@@ -19,10 +19,10 @@ from actions.common import (
     say,
     turn_triage,
 )
-from actions.core.content import responses_of
-from actions.core.helplines import default_directory
-from actions.core.labels import NONE
-from actions.core.steps import age_matters, step_keys, step_text
+from core.content import responses_of
+from core.helplines import default_directory
+from core.labels import NONE
+from core.steps import age_matters, step_keys, step_text
 
 STEP_MENU = "utter_general_step_menu"
 

@@ -36,14 +36,14 @@ from actions.common import (
     say,
     turn_triage,
 )
-from actions.core.dialogue import default_dialogue
-from actions.core.labels import CRITICAL, HIGH, NONE
-from actions.core.normalize import fold
-from actions.core.replies import FALLBACK_REPLY, NONE_REPLIES, ack_key
-from actions.core.steps import CONFIRM_BELOW, minor_from_age, typed_minor_answer
-from actions.core.track import accumulate, decided, situation_scores, switches
 from actions.handoff import request_person
 from actions.steps import begin_steps, show_step, step_menu
+from core.dialogue import default_dialogue
+from core.labels import CRITICAL, HIGH, NONE
+from core.normalize import fold
+from core.replies import FALLBACK_REPLY, NONE_REPLIES, ack_key
+from core.steps import CONFIRM_BELOW, minor_from_age, typed_minor_answer
+from core.track import accumulate, decided, situation_scores, switches
 
 MISUNDERSTOOD_OFFER_AFTER = 2
 SHORT_ANSWER_WORDS = 4  # "j'ai 14 ans", "je suis majeure", "oui jcrois"

@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from actions.core.decide import degraded_triage
-from actions.core.helplines import default_directory
-from actions.core.replies import degraded_reply_keys
-from actions.core.replies import in_register as variant_for
+from core.decide import degraded_triage
+from core.helplines import default_directory
+from core.replies import degraded_reply_keys
+from core.replies import in_register as variant_for
 
 RESPONSES_DIR = Path(__file__).resolve().parents[1] / "responses"
 _VALUE = re.compile(r"\{([a-z_]+)\}")

@@ -15,8 +15,8 @@ from typing import NoReturn
 
 import pytest
 
-from bot import localservices
-from bot.localservices import Cluster, ServiceUnavailable
+from devstack import localservices
+from devstack.localservices import Cluster, ServiceUnavailable
 from tests.net import free_port
 
 
@@ -34,7 +34,7 @@ def postgres_server() -> Iterator[str]:
 
 @contextmanager
 def postgres_cluster() -> Iterator[Cluster]:
-    """A throwaway cluster on a free port (bot/localservices.py), or a skip/fail if there is none."""
+    """A throwaway cluster on a free port (devstack/localservices.py), or a skip/fail if there is none."""
     try:
         with localservices.postgres_cluster(free_port()) as cluster:
             yield cluster

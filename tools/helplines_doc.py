@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from actions.core.helplines import ROLES, default_directory
-from actions.core.replies import CRISIS_REPLY
 from bot.responses import filled
+from core.helplines import ROLES, default_directory
+from core.replies import CRISIS_REPLY
 
 STATUS_WORDS = {
     "verified": "vérifié (page officielle)",

@@ -54,12 +54,12 @@ class Classifier:
         text = text[:MAX_INPUT_CHARS]
         if not text.strip():
             return _empty_triage()
-        from actions.core.normalize import as_message
+        from core.normalize import as_message
 
         parse = await self.agent.parse_message(as_message(text))  # a line is a message, never an intent
         triage = parse.get("triage")
         if not triage:  # model without the triage component: never silent, never guessed
-            from actions.core.decide import degraded_triage
+            from core.decide import degraded_triage
 
             triage = degraded_triage(text).as_dict()
         return {k: triage[k] for k in ("situation", "urgency", "audience", "confidence")}

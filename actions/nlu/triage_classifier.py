@@ -5,9 +5,9 @@ Placed last in the pipeline (config.yml). For each message it:
 1. predicts the intent (which carries the situation), the urgency and the audience with
    the linear heads of ``TriageModel``, trained on ``nlu_data/`` where each block's
    ``metadata`` gives urgency and audience;
-2. runs the reviewed crisis lexicon and the entity lexicon (actions/core), once per
+2. runs the reviewed crisis lexicon and the entity lexicon (core), once per
    message: the same signals feed the model and the safety rules;
-3. lets ``actions.core.decide.decide`` apply the safety rules, and writes the result to
+3. lets ``core.decide.decide`` apply the safety rules, and writes the result to
    the parse output as ``triage`` (plus ``intent``, ``intent_ranking`` and entities).
 
 Everything that reads a triage — the action server, ``make classify``, the Telegram
@@ -30,8 +30,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.core.decide import decide
 from actions.nlu.triage_model import Example, Prediction, Signals, TriageModel
+from core.decide import decide
 
 logger = logging.getLogger(__name__)
 

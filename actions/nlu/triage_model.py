@@ -1,6 +1,6 @@
 """The learned part of the triage: linear heads over shared text features, and a crisis detector.
 
-Features, all computed on the folded text (actions/core/normalize.py) so that teen
+Features, all computed on the folded text (core/normalize.py) so that teen
 spelling and missing accents map to the same columns:
 
 * word uni- and bigrams (TF-IDF), char 2–5-grams inside words (TF-IDF): robust to typos;
@@ -8,13 +8,13 @@ spelling and missing accents map to the same columns:
   when there is one: it carries meaning to words never seen in training;
 * the multilingual Universal Sentence Encoder embedding (actions/nlu/sentence_encoder.py):
   meaning at the level of the sentence ("ils seraient mieux sans moi");
-* audience cue counts and crisis / entity flags (actions/core), so the model can weigh
+* audience cue counts and crisis / entity flags (core), so the model can weigh
   reviewed lexicon knowledge instead of relearning it.
 
 Heads: intent (→ situation), urgency and audience, each a class-balanced logistic
 regression. The **crisis detector** is a fourth, binary head (risk to life or not) that
 reads like a listener: it scores the whole message *and each of its sentences and pairs
-of sentences* (actions/core/sentences.py) and keeps the highest score, so one sentence of
+of sentences* (core/sentences.py) and keeps the highest score, so one sentence of
 danger at the end of a long, calm story counts in full. Its threshold is chosen at
 training time by 5-fold cross-validation for recall (``critical_recall``), not accuracy:
 missing a life-threatening message costs far more than showing emergency numbers once
@@ -36,13 +36,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from actions.core.audience_cues import default_audience_cues
-from actions.core.crisis import CrisisMatch, default_lexicon
-from actions.core.cues import Entity, default_entities
-from actions.core.labels import CRITICAL
-from actions.core.normalize import fold
-from actions.core.sentences import split
 from actions.nlu.sentence_encoder import DIMENSION, default_encoder
+from core.audience_cues import default_audience_cues
+from core.crisis import CrisisMatch, default_lexicon
+from core.cues import Entity, default_entities
+from core.labels import CRITICAL
+from core.normalize import fold
+from core.sentences import split
 
 ENCODE_BATCH = 256  # texts per encoder call at training time (memory stays flat)
 # The logistic regressions of a training (3 heads, the crisis detector and its 5 folds) run

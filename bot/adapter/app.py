@@ -46,7 +46,6 @@ MEDIA = (
 )
 PURGE_EVERY_S = 3600
 FORGET_EVERY_S = 300
-QUEUE_EVERY_S = 5.0
 VOLUNTEER_COMMANDS = {
     "dispo": vol.on_dispo,
     "pause": vol.on_pause,

@@ -18,10 +18,6 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from actions.core.crisis import match_crisis
-from actions.core.helplines import default_directory
-from actions.core.normalize import as_message
-from actions.core.replies import CRISIS_REPLY
 from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id, services
@@ -44,6 +40,10 @@ from bot.storage.repository import (
     save_triage,
     touch_conversation,
 )
+from core.crisis import match_crisis
+from core.helplines import default_directory
+from core.normalize import as_message
+from core.replies import CRISIS_REPLY
 
 log = logging.getLogger("relais.adapter")
 # A deep link t.me/<bot>?start=BE (a poster, a school's page) sets the country: a code of

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from actions.core.helplines import default_directory
 from bot.handoff.states import Status
 from bot.storage.handoffs import aware
 from bot.storage.models import Handoff
+from core.helplines import default_directory
 
 
 class Render(Protocol):

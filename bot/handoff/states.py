@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
-from actions.core.labels import URGENCIES
+from core.labels import URGENCIES
 
 
 class Status(StrEnum):
@@ -54,5 +54,5 @@ VOLUNTEER_OUTCOMES: Final = (
     Outcome.OTHER,
 )
 
-# The queue's order: most urgent first (0), from the label contract's order (actions/core/labels.py).
+# The queue's order: most urgent first (0), from the label contract's order (core/labels.py).
 URGENCY_RANK: Final[Mapping[str, int]] = {u: len(URGENCIES) - 1 - i for i, u in enumerate(URGENCIES)}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-if TYPE_CHECKING:  # tests/actions/core run in the bot environment, without rasa_sdk
+if TYPE_CHECKING:  # tests/core run in the bot environment, without rasa_sdk
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 

@@ -7,9 +7,9 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core.helplines import default_directory
-from actions.core.steps import step_keys, step_text
 from actions.steps import ActionNextStep, ActionPreviousStep, ActionResumeSteps, ActionStartSteps
+from core.helplines import default_directory
+from core.steps import step_keys, step_text
 from tests.actions.conftest import make_tracker, responses_of
 
 CRITICAL = {"situation": "none", "urgency": "critical", "audience": "victim", "confidence": 0.9}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.core.labels import SITUATIONS
+from core.labels import SITUATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIENCES = ("victim", "parent", "witness")

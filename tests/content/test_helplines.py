@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.core.helplines import CRISIS_ROLES, ROLES, STATUSES, Directory, default_directory
+from core.helplines import CRISIS_ROLES, ROLES, STATUSES, Directory, default_directory
 
 DIRECTORY = default_directory()
 ALL_HELPLINES = [h for c in DIRECTORY.countries.values() for h in c.helplines] + list(DIRECTORY.international)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.core.helplines import default_directory
-from actions.core.labels import SITUATIONS
-from actions.core.replies import CRISIS_REPLY, DEGRADED_REPLY, FALLBACK_REPLY, NONE_REPLIES
 from bot.responses import load_responses
+from core.helplines import default_directory
+from core.labels import SITUATIONS
+from core.replies import CRISIS_REPLY, DEGRADED_REPLY, FALLBACK_REPLY, NONE_REPLIES
 
 TELEGRAM_MAX_CHARS = 4096
 EMERGENCY_NUMBERS = ("112", "17", "3114", "119")

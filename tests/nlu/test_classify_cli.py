@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from actions.core.labels import AUDIENCES, SITUATIONS, URGENCIES
+from core.labels import AUDIENCES, SITUATIONS, URGENCIES
 from tests.nlu.conftest import ROOT
 
 LINES = [

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from actions.core.helplines import default_directory
 from bot.engine import RasaClient
-from bot.launcher import start_engine, stop_engine
 from bot.responses import text_of
-from bot.terminal import chat_turn
+from core.helplines import default_directory
+from devstack.launcher import start_engine, stop_engine
+from devstack.terminal import chat_turn
 from tests.net import free_port
 
 

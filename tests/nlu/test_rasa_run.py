@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from actions.nlu.rasa_run import _validate_action_result
+from runtime.rasa_run import _validate_action_result
 
 GOOD = {
     "events": [{"event": "slot", "name": "step", "value": 1.0}],
@@ -36,7 +36,7 @@ def test_event_types_resolve_to_the_same_classes_as_with_rasa() -> None:
     import rasa.shared.utils.common
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
-    from actions.nlu.rasa_run import patch
+    from runtime.rasa_run import patch
 
     names = {cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)}
     patch()
@@ -57,7 +57,7 @@ def test_redis_trackers_merge_to_the_same_events_as_with_rasa() -> None:
     from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from actions.nlu.rasa_run import _ORIGINALS, _merge_trackers, patch
+    from runtime.rasa_run import _ORIGINALS, _merge_trackers, patch
 
     patch()
     rasa_merge = _ORIGINALS["merge_trackers"]
@@ -98,7 +98,7 @@ def test_the_action_server_gets_rasas_state_with_the_current_turns_events() -> N
     from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from actions.nlu.rasa_run import _ORIGINALS, patch
+    from runtime.rasa_run import _ORIGINALS, patch
 
     patch()
     tracker = DialogueStateTracker("someone", [])
@@ -122,3 +122,13 @@ def test_the_action_server_gets_rasas_state_with_the_current_turns_events() -> N
     assert [e["event"] for e in turn] == ["user", "slot"] and turn[0]["text"] == "il me menace"
     assert ours["tracker"].pop("events") == turn  # from the latest user message on
     assert ours == rasas  # everything else is Rasa's own: slots, latest message, latest action, domain
+
+
+def test_starts_only_on_the_rasa_the_patches_were_written_for() -> None:
+    import rasa
+
+    from runtime.rasa_run import RASA_VERSION, check_version
+
+    check_version(rasa.__version__)  # the locked release passes
+    with pytest.raises(SystemExit, match=RASA_VERSION):
+        check_version("3.7.0")

@@ -8,7 +8,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from actions.nlu.tracker_store import LiveTrackerStore
+from runtime.tracker_store import LiveTrackerStore
 
 DOMAIN = Domain.empty()
 
@@ -63,5 +63,5 @@ async def test_a_turn_is_saved_without_encoding_and_a_save_replaces_the_tracker(
 
 
 def test_rasa_builds_it_from_the_endpoints_file() -> None:
-    store = TrackerStore.create(EndpointConfig(type="actions.nlu.tracker_store.LiveTrackerStore"), DOMAIN)
+    store = TrackerStore.create(EndpointConfig(type="runtime.tracker_store.LiveTrackerStore"), DOMAIN)
     assert isinstance(store, LiveTrackerStore)

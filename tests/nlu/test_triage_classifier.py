@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.core.crisis import match_crisis
+from core.crisis import match_crisis
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.core.labels import AUDIENCES, SITUATIONS, URGENCIES, situation_of_intent
-from actions.core.normalize import fold
+from core.labels import AUDIENCES, SITUATIONS, URGENCIES, situation_of_intent
+from core.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 SITUATION_FILES = [s for s in SITUATIONS if s != "none"]
@@ -32,7 +32,7 @@ def heldout() -> list[dict[str, str]]:
 
 
 # Evaluation sets, never trained on: the team's held-out set and two sets written by separate
-# authors who read only docs/labels.md (tests/eval/evaluate.py says how each is used).
+# authors who read only docs/labels.md (bench/eval/evaluate.py says how each is used).
 EVALUATION_SETS = ("heldout", "blind", "blind_dev")
 
 
@@ -82,7 +82,7 @@ def test_blind_sets_are_large_labelled_and_mostly_about_real_danger(name: str) -
 
 
 def test_the_crisis_lexicon_flags_no_training_example_below_critical() -> None:
-    from actions.core.crisis import match_crisis
+    from core.crisis import match_crisis
 
     flagged = [
         t for t, _, m in training_examples() if m["urgency"] != "critical" and match_crisis(t).is_crisis

@@ -23,9 +23,9 @@ import httpx
 import pytest
 
 from bot.adapter.app import build_application
-from bot.launcher import VAR, start_engine, stop_engine
 from bot.pseudonym import pseudonym
 from bot.settings import Settings
+from devstack.launcher import VAR, start_engine, stop_engine
 from tests.bot.adapter.harness import start, stop
 from tests.bot.fake_telegram import FakeTelegram, private_text
 from tests.bot.fake_telegram import running as telegram_running

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.engine import RasaClient
-from bot.launcher import start_engine, stop_engine
-from bot.localservices import ServiceUnavailable, redis_server
 from bot.responses import filled
+from devstack.launcher import start_engine, stop_engine
+from devstack.localservices import ServiceUnavailable, redis_server
 from tests.bot.e2e.conftest import DEFAULT_MODEL, DEFAULT_RASA_PYTHON, ROOT
 from tests.net import free_port, port_is_free, required_path
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.core.helplines import default_directory
 from bot.responses import filled, load_responses
+from core.helplines import default_directory
 from tests.bot.e2e.conftest import Reply, World
 
 # `make conversations-blind` points this at tests/data/conversations_blind.yml: a second author's

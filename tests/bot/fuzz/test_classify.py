@@ -18,7 +18,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actions.core.labels import AUDIENCES, SITUATIONS, URGENCIES
+from core.labels import AUDIENCES, SITUATIONS, URGENCIES
 from tests.bot.fuzz import strategies as s
 from tests.net import required_path
 
@@ -31,7 +31,7 @@ DEFAULT_LINES = 5000
 # Anchors at known places: a shifted, dropped or doubled answer breaks them.
 EMPTY_EVERY, CRISIS_EVERY = 97, 101
 # Rasa's "message.parsing.failed" warning quotes a line that starts with "/" ("/@..."): fixed by
-# classify reading every line as a message (actions/core/normalize.as_message); guarded here.
+# classify reading every line as a message (core/normalize.as_message); guarded here.
 PARSING_FAILED = '"event": "message.parsing.failed"'
 
 
