@@ -27,10 +27,6 @@ from core.steps import age_matters, step_keys, step_text
 STEP_MENU = "utter_general_step_menu"
 
 
-def _responses(domain: dict[str, Any]) -> dict[str, Any]:
-    return responses_of(domain)
-
-
 def show_step(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -44,7 +40,7 @@ def show_step(
     situation = situation or tracker.get_slot("situation")
     audience = audience or tracker.get_slot("audience")
     minor = minor if minor is not None else tracker.get_slot("minor")
-    responses = _responses(domain)
+    responses = responses_of(domain)
     keys = step_keys(responses, situation or NONE, audience)
     if not situation or situation == NONE or not keys:
         say(dispatcher, tracker, "utter_general_no_steps_yet")
@@ -79,7 +75,7 @@ def begin_steps(
     minor: bool | None,
 ) -> list[EventType]:
     """Ask the age only when it changes this situation's advice, else show step 1."""
-    if minor is None and age_matters(_responses(domain), situation):
+    if minor is None and age_matters(responses_of(domain), situation):
         say(dispatcher, tracker, "utter_general_ask_minor")
         return [SlotSet("step", 0.0), SlotSet("asked", "minor")]
     return show_step(dispatcher, tracker, domain, 1, situation, audience, minor)

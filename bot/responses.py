@@ -7,39 +7,35 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from core.content import RESPONSES_DIR, responses_by_file
 from core.decide import degraded_triage
 from core.helplines import default_directory
 from core.replies import degraded_reply_keys
 from core.replies import in_register as variant_for
 
-RESPONSES_DIR = Path(__file__).resolve().parents[1] / "responses"
 _VALUE = re.compile(r"\{([a-z_]+)\}")
 
 
 @lru_cache(maxsize=1)
 def load_responses(directory: Path = RESPONSES_DIR) -> dict[str, str]:
     """Response key → first text variant, from every responses file."""
-    texts: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key, variants in (data.get("responses") or {}).items():
-            if variants and isinstance(variants[0], dict) and "text" in variants[0]:
-                texts[key] = str(variants[0]["text"])
-    return texts
+    return {
+        key: str(variants[0]["text"])
+        for responses in responses_by_file(directory).values()
+        for key, variants in responses.items()
+        if variants and isinstance(variants[0], dict) and "text" in variants[0]
+    }
 
 
 @lru_cache(maxsize=1)
 def load_buttons(directory: Path = RESPONSES_DIR) -> dict[str, list[tuple[str, str]]]:
     """Response key → (title, payload) of the buttons of its first variant."""
-    buttons: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key, variants in (data.get("responses") or {}).items():
-            if variants and isinstance(variants[0], dict) and variants[0].get("buttons"):
-                buttons[key] = [(str(b["title"]), str(b["payload"])) for b in variants[0]["buttons"]]
-    return buttons
+    return {
+        key: [(str(b["title"]), str(b["payload"])) for b in variants[0]["buttons"]]
+        for responses in responses_by_file(directory).values()
+        for key, variants in responses.items()
+        if variants and isinstance(variants[0], dict) and variants[0].get("buttons")
+    }
 
 
 def render(key: str, country: str, **values: object) -> str:

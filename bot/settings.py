@@ -1,23 +1,26 @@
 """All settings of the adapter: one validated object, built once at start-up from the environment.
 
 An optional `.env` file (KEY=value lines) fills what the environment does not set. A
-missing or placeholder secret stops start-up with a message that says what to set.
+missing or placeholder secret stops start-up with a message that says what to set. Each
+default is written once, on its field of ``Settings``; ``from_env`` falls back to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from bot.handoff.hours import DEFAULT_HOURS, StaffedHours
+from bot.handoff.hours import DEFAULT_HOURS, DEFAULT_TIMEZONE, StaffedHours
 from bot.pseudonym import load_or_create_key
+from core.helplines import default_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 PLACEHOLDERS = frozenset({"changeme", "change-me", "xxx", "todo", "your-token", "<token>"})
-COUNTRIES = frozenset({"FR", "BE", "CH", "LU", "CA_QC"})
+COUNTRIES = frozenset(default_directory().countries)  # responses/helplines.yml
 # Unclaimed requests are announced again after these delays (seconds), by urgency.
 DEFAULT_DELAYS_S = {"critical": 120, "high": 300, "medium": 900, "low": 900}
 
@@ -31,6 +34,19 @@ def _delays(text: str | None) -> dict[str, int]:
             raise ValueError(f"HANDOFF_DELAYS: {part!r} should look like 'critical=120'")
         delays[name.strip()] = int(seconds)
     return delays
+
+
+def sqlite_url(var_dir: Path) -> str:
+    """The embedded database: one SQLite file in the data folder."""
+    return f"sqlite:///{var_dir / 'relais.db'}"
+
+
+def default(name: str) -> Any:
+    """The default of a field of ``Settings``, where it is written."""
+    found = next(f for f in fields(Settings) if f.name == name)
+    if found.default is MISSING and found.default_factory is not MISSING:
+        return found.default_factory()
+    return found.default
 
 
 class SettingsError(ValueError):
@@ -48,14 +64,16 @@ class Settings:
     telegram_webhook_secret: str | None = field(default=None, repr=False)
     telegram_webhook_listen: str = "0.0.0.0"  # noqa: S104 - Telegram must reach the webhook
     telegram_webhook_port: int = 8443
-    database_url: str = f"sqlite:///{VAR / 'relais.db'}"
+    database_url: str = field(default_factory=lambda: sqlite_url(VAR))
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = field(default=None, repr=False)
     helpline_chat_id: int | None = None
     helpline_volunteer_ids: frozenset[int] = frozenset()
     default_country: str = "FR"
     retention_days: int = 30
-    helpline_hours: StaffedHours = field(default_factory=lambda: StaffedHours.parse(DEFAULT_HOURS))
+    helpline_hours: StaffedHours = field(
+        default_factory=lambda: StaffedHours.parse(DEFAULT_HOURS, DEFAULT_TIMEZONE)
+    )
     handoff_delays_s: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DELAYS_S))
     volunteer_capacity: int = 2
     # Messages per second the bot sends overall: Telegram's documented limit is about 30;
@@ -67,6 +85,13 @@ class Settings:
     def from_env(cls, env: Mapping[str, str], var_dir: Path = VAR) -> Settings:
         """Read and check every setting; raise SettingsError with a clear message."""
         values = {**read_dotenv(var_dir.parent / ".env"), **{k: v for k, v in env.items() if v != ""}}
+
+        def text(key: str, name: str) -> str:
+            return values.get(key) or str(default(name))
+
+        def number(key: str, name: str) -> int:
+            return int(values[key]) if values.get(key) else int(default(name))
+
         token = values.get("TELEGRAM_BOT_TOKEN")
         if token is not None and (token.strip().lower() in PLACEHOLDERS or ":" not in token):
             raise SettingsError(
@@ -76,7 +101,7 @@ class Settings:
         secret = values.get("TELEGRAM_WEBHOOK_SECRET")
         if webhook and (not secret or len(secret) < 16):
             raise SettingsError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (16+ random characters).")
-        country = values.get("DEFAULT_COUNTRY", "FR").upper()
+        country = text("DEFAULT_COUNTRY", "default_country").upper()
         if country not in COUNTRIES:
             raise SettingsError(f"DEFAULT_COUNTRY must be one of {sorted(COUNTRIES)}, not {country!r}.")
         try:
@@ -87,14 +112,14 @@ class Settings:
                 for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",")
                 if v.strip()
             )
-            retention = int(values.get("RETENTION_DAYS", "30"))
-            webhook_port = int(values.get("TELEGRAM_WEBHOOK_PORT", "8443"))
-            max_rate = int(values.get("TELEGRAM_MAX_RATE", "30"))
+            retention = number("RETENTION_DAYS", "retention_days")
+            webhook_port = number("TELEGRAM_WEBHOOK_PORT", "telegram_webhook_port")
+            max_rate = number("TELEGRAM_MAX_RATE", "telegram_max_rate")
             hours = StaffedHours.parse(
-                values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", "Europe/Paris")
+                values.get("HELPLINE_HOURS", DEFAULT_HOURS), values.get("HELPLINE_TIMEZONE", DEFAULT_TIMEZONE)
             )
             delays = _delays(values.get("HANDOFF_DELAYS"))
-            capacity = int(values.get("VOLUNTEER_CAPACITY", "2"))
+            capacity = number("VOLUNTEER_CAPACITY", "volunteer_capacity")
         except (ValueError, KeyError) as error:
             raise SettingsError(str(error)) from error
         if retention < 1:
@@ -104,14 +129,14 @@ class Settings:
         return cls(
             pseudonym_key=key,
             telegram_bot_token=token,
-            telegram_api_base_url=values.get("TELEGRAM_API_BASE_URL", DEFAULT_API_BASE_URL),
+            telegram_api_base_url=text("TELEGRAM_API_BASE_URL", "telegram_api_base_url"),
             telegram_webhook_url=webhook,
             telegram_webhook_secret=secret,
-            telegram_webhook_listen=values.get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0"),  # noqa: S104
+            telegram_webhook_listen=text("TELEGRAM_WEBHOOK_LISTEN", "telegram_webhook_listen"),
             telegram_webhook_port=webhook_port,
             telegram_max_rate=max(0, max_rate),
-            database_url=values.get("DATABASE_URL", f"sqlite:///{var_dir / 'relais.db'}"),
-            rasa_url=values.get("RASA_URL", "http://127.0.0.1:5005"),
+            database_url=values.get("DATABASE_URL") or sqlite_url(var_dir),
+            rasa_url=text("RASA_URL", "rasa_url"),
             rasa_token=values.get("RASA_TOKEN"),
             helpline_chat_id=chat_id,
             helpline_volunteer_ids=volunteers,

@@ -20,13 +20,23 @@ RESPONSES_DIR = PROJECT_ROOT / "responses"
 NOT_DOMAIN = {"helplines.yml"}  # data read by the actions, not responses
 
 
+@lru_cache(maxsize=4)
+def responses_by_file(directory: Path = RESPONSES_DIR) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """File name → its responses (key → variants): the one reader of responses/*.yml, for the
+    actions (below) and for the adapter's own replies (bot/responses.py)."""
+    return {
+        path.name: (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+        for path in sorted(directory.glob("*.yml"))
+    }
+
+
 @lru_cache(maxsize=1)
 def repository_responses(directory: Path = RESPONSES_DIR) -> dict[str, list[dict[str, Any]]]:
     """Response key → its variants, from every responses file of the domain."""
     merged: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        if path.name not in NOT_DOMAIN:
-            merged.update((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {})
+    for name, responses in responses_by_file(directory).items():
+        if name not in NOT_DOMAIN:
+            merged.update(responses)
     return merged
 
 

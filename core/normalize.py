@@ -15,9 +15,10 @@ from pathlib import Path
 
 import yaml
 
+from core.limits import MAX_MESSAGE_CHARS
 from core.paths import LEXICON_DIR
 
-MAX_CHARS = 4000  # longer input is cut: a message is read, not a book
+MAX_CHARS = MAX_MESSAGE_CHARS  # longer input is cut: a message is read, not a book
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from functools import partial
 
 from telegram import Update
 from telegram.ext import (
@@ -26,9 +26,8 @@ from bot.adapter.transport import RetryingRequest
 from bot.engine import EngineUnavailable, RasaClient
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
-from bot.storage.db import make_engine, session_factory, transaction, upgrade
-from bot.storage.models import Conversation
-from bot.storage.repository import idle_in_engine, purge
+from bot.storage.db import make_engine, session_factory, upgrade
+from bot.storage.repository import forgotten_in_engine, idle_in_engine, purge
 
 log = logging.getLogger("relais.adapter")
 PRIVATE = filters.ChatType.PRIVATE
@@ -62,26 +61,21 @@ VOLUNTEER_COMMANDS = {
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Retention: conversations idle for longer than RETENTION_DAYS are erased."""
     svc: Services = context.application.bot_data["services"]
-    with transaction(svc.sessions) as session:
-        count = purge(session, datetime.now(UTC), svc.settings.retention_days)
+    count = await svc.in_db(partial(purge, now=svc.clock(), retention_days=svc.settings.retention_days))
     log.info("retention_purge erased=%s", count)
 
 
 async def forget_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The engine keeps a dialogue's texts only for one session: idle ones are erased there."""
     svc: Services = context.application.bot_data["services"]
-    with transaction(svc.sessions) as session:
-        idle = idle_in_engine(session, svc.clock())
+    idle = await svc.in_db(partial(idle_in_engine, now=svc.clock()))
     for pseudonym in idle:
         try:
             await svc.engine.forget(pseudonym)
         except EngineUnavailable:
             log.warning("engine_forget_failed pseudonym=%s", pseudonym)
             return  # try again at the next run
-        with transaction(svc.sessions) as session:
-            conversation = session.get(Conversation, pseudonym)
-            if conversation is not None:
-                conversation.engine_forgotten = True
+        await svc.in_db(partial(forgotten_in_engine, pseudonym=pseudonym))
     log.info("engine_forget count=%s", len(idle))
 
 

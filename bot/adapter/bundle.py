@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.engine import BotMessage
+from core.limits import TELEGRAM_MAX_CHARS
 
-TELEGRAM_MAX_CHARS = 4096  # counted on the text as read, after HTML entities are parsed
 SEPARATOR = "\n\n"
 
 

@@ -172,9 +172,10 @@ async def request(
     if trigger == Trigger.CRITICAL and not result.new and handoff is not None:
         return  # a second crisis message while waiting: the contacts were sent, no need to repeat
     key = in_register(result.key, str(payload.get("audience")))
-    text = svc.render(
-        key, country, open_now=open_now(svc, country, now), hours=svc.settings.helpline_hours.describe()
+    hours = svc.settings.helpline_hours.describe(
+        svc.render("utter_hours_days").split(), svc.render("utter_hours_none")
     )
+    text = svc.render(key, country, open_now=open_now(svc, country, now), hours=hours)
     await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 
 

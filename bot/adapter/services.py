@@ -46,9 +46,8 @@ class Services:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests replace it
     outbox_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # One thread for PostgreSQL (in_db): while it answers, the event loop serves other chats, and
-    # the thread runs transactions one at a time, in the order they were asked for. The paths of
-    # every message use it (a turn, the relay, the hand-off queue); rare commands (volunteers',
-    # /oubli, the country) keep their short transactions on the loop, as two processes would.
+    # the thread runs transactions one at a time, in the order they were asked for. Every handler
+    # and job reaches the database through in_db, never with a blocking transaction on the loop.
     db_thread: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="relais-db")
     )
@@ -57,12 +56,15 @@ class Services:
     card_pending: set[tuple[str, int]] = field(default_factory=set)
     # Volunteers by pseudonym → Telegram id, from the allowlist only (never stored).
     volunteers: dict[str, int] = field(init=False)
+    # SQLite answers in-process: known once, from the engine the sessions are bound to.
+    db_inline: bool = field(init=False)
 
     def __post_init__(self) -> None:
         key = self.settings.pseudonym_key
         self.volunteers = {
             pseudonym(key, "volunteer", raw): raw for raw in sorted(self.settings.helpline_volunteer_ids)
         }
+        self.db_inline = self.sessions.kw["bind"].dialect.name == "sqlite"
 
     async def in_db(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in one transaction (committed, or rolled back if it raises).
@@ -76,7 +78,7 @@ class Services:
             with transaction(self.sessions) as session:
                 return work(session)
 
-        if self.sessions.kw["bind"].dialect.name == "sqlite":
+        if self.db_inline:
             return run()
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, run)
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -22,12 +23,11 @@ from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id, services
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
-from bot.handoff.service import trigger_of
+from bot.handoff.service import person_says, trigger_of
 from bot.handoff.states import Status, Trigger
 from bot.responses import degraded_reply, in_register
-from bot.storage.db import transaction
-from bot.storage.handoffs import close, last_closed, open_handoff, queue_message
-from bot.storage.models import Conversation
+from bot.storage.handoffs import close, last_closed, open_handoff
+from bot.storage.models import Conversation, Handoff
 from bot.storage.repository import (
     choose_country,
     country_of,
@@ -50,7 +50,6 @@ log = logging.getLogger("relais.adapter")
 # responses/helplines.yml, in any case, or one of these shorter names for it.
 DEEP_LINK_ALIASES = {"QC": "CA_QC", "CA": "CA_QC"}
 OTHER_COUNTRY = "OTHER"
-MAX_RELAY_CHARS = 4000
 
 
 def country_buttons(svc: Services) -> list[dict[str, str]]:
@@ -274,26 +273,9 @@ def _record_turn(
     country = conversation.country
     remember_chat(session, svc.cipher, pseudo, chat_id)
     record_event(session, "message_in", pseudo, correlation=cid, update=update_id)
-    handoff = open_handoff(session, pseudo)
-    relaying = handoff is not None and handoff.status == Status.CLAIMED and not text.startswith("/")
-    if relaying:
-        # Same transaction as the update id: the relayed text is neither lost nor doubled.
-        assert handoff is not None
-        relayed = svc.render(
-            "utter_volunteer_user_message", ticket=handoff.ticket, text=text[:MAX_RELAY_CHARS]
-        )
-        queue_message(session, svc.cipher, handoff, True, relayed)
-        if crisis:
-            queue_message(
-                session,
-                svc.cipher,
-                handoff,
-                True,
-                svc.render("utter_volunteer_crisis_alert", ticket=handoff.ticket),
-            )
-        record_event(
-            session, "relay_to_volunteer", pseudo, ticket=handoff.ticket, correlation=cid, crisis=crisis
-        )
+    relaying = not text.startswith("/") and (  # a command is the person's, never relayed
+        person_says(session, svc.cipher, pseudo, text, crisis, svc.render, cid) is not None
+    )
     return Turn(
         relaying,
         country,
@@ -322,6 +304,11 @@ async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, inten
     await converse(update, context, as_free_text(words[0]) if words else intent)
 
 
+def _set_country(session: Session, pseudo: str, code: str, now: datetime, via: str | None = None) -> None:
+    choose_country(session, pseudo, code, now)
+    record_event(session, "country_set", pseudo, country=code, **({"via": via} if via else {}))
+
+
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: the welcome, through the engine (greet); a deep link t.me/<bot>?start=BE sets the country
     first."""
@@ -337,9 +324,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 update.effective_chat.id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard
             )
         else:
-            with transaction(svc.sessions) as session:
-                choose_country(session, pseudo, code, datetime.now(UTC))
-                record_event(session, "country_set", pseudo, country=code, via="deep_link")
+            await svc.in_db(partial(_set_country, pseudo=pseudo, code=code, now=svc.clock(), via="deep_link"))
     await converse(update, context, "/greet")
 
 
@@ -399,11 +384,14 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = update.effective_chat.id
     pseudo = svc.pseudonym_of(chat_id)
     now = svc.clock()
-    with transaction(svc.sessions) as session:
+
+    def leave(session: Session) -> tuple[Handoff | None, list[int]]:
         handoff = open_handoff(session, pseudo)
         if handoff is not None:
             close(session, handoff, now, status=Status.CANCELLED)
-        message_ids = recent_messages(session, pseudo, now)
+        return handoff, recent_messages(session, pseudo, now)
+
+    handoff, message_ids = await svc.in_db(leave)
     if handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left")
@@ -416,8 +404,7 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await svc.engine.forget(pseudo)
     except EngineUnavailable:
         log.warning("engine_forget_failed pseudonym=%s", pseudo)  # the engine's store expires it anyway
-    with transaction(svc.sessions) as session:
-        erase(session, pseudo)
+    await svc.in_db(partial(erase, pseudonym=pseudo))
     for token in [t for t, (owner, _) in svc.buttons.items() if owner == pseudo]:
         del svc.buttons[token]
     await context.bot.send_message(chat_id, svc.text("utter_adapter_forgotten"))
@@ -440,7 +427,8 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query, chat_id = pressed
     pseudo, now = svc.pseudonym_of(chat_id), svc.clock()
     choice = query.data or ""
-    with transaction(svc.sessions) as session:
+
+    def press(session: Session) -> tuple[str, str, str, Handoff | None]:
         country = country_of(session, pseudo, svc.settings.default_country)
         conversation = session.get(Conversation, pseudo)  # already loaded by country_of: no second query
         audience = conversation.audience if conversation else "unknown"
@@ -463,6 +451,9 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             key = "utter_handoff_nothing_to_cancel"
         else:
             key = "utter_adapter_button_expired"
+        return key, country, audience, handoff
+
+    key, country, audience, handoff = await svc.in_db(press)
     if choice == "handoff:cancel" and handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
@@ -492,9 +483,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 chat_id, svc.text("utter_adapter_country_unknown"), reply_markup=keyboard
             )
             return
-        with transaction(svc.sessions) as session:
-            choose_country(session, pseudo, code, datetime.now(UTC))
-            record_event(session, "country_set", pseudo, country=code)
+        await svc.in_db(partial(_set_country, pseudo=pseudo, code=code, now=svc.clock()))
         await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text("utter_adapter_country_set", code))
         return
     await converse(update, context, payload)
@@ -509,10 +498,9 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     key = "utter_adapter_voice" if voice else "utter_adapter_media"
     pseudo = svc.pseudonym_of(update.effective_chat.id)
-    with transaction(svc.sessions) as session:
-        handoff = open_handoff(session, pseudo)
-        if handoff is not None and handoff.status == Status.CLAIMED:
-            key = in_register("utter_handoff_text_only", handoff.audience)  # nothing is relayed but text
+    handoff = await svc.in_db(partial(open_handoff, pseudonym=pseudo))
+    if handoff is not None and handoff.status == Status.CLAIMED:
+        key = in_register("utter_handoff_text_only", handoff.audience)  # nothing is relayed but text
     country = await _country(svc, pseudo)
     await relay.send_user(context.bot, svc, pseudo, update.effective_chat.id, svc.text(key, country))
 

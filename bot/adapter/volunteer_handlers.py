@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,30 +27,17 @@ from bot.adapter.handoff import (
     user_keyboard,
 )
 from bot.adapter.services import Services, services
+from bot.handoff import service
 from bot.handoff.cards import waiting_time
-from bot.handoff.states import VOLUNTEER_OUTCOMES, Outcome, Status
+from bot.handoff.service import Relay
+from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES
 from bot.responses import in_register
-from bot.storage.db import transaction
-from bot.storage.handoffs import (
-    block,
-    by_ticket,
-    claim,
-    claimed_by,
-    close,
-    focus_of,
-    queue_message,
-    release,
-    room,
-    transfer,
-    volunteer_of,
-    waiting,
-)
+from bot.storage.handoffs import claimed_by, focus_of, volunteer_of, waiting
 from bot.storage.models import Handoff
-from bot.storage.repository import chat_of, country_of, first_delivery, record_event
+from bot.storage.repository import record_event
+from core.limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger("relais.volunteers")
-BLOCK_REASONS = ("spam", "abuse", "sexual", "other")
-MAX_RELAY_CHARS = 4000
 Done = Coroutine[Any, Any, None]  # what python-telegram-bot awaits from a handler
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Services, str], Done]
 
@@ -102,9 +90,14 @@ async def _reply(
 
 
 async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff: Handoff, key: str) -> None:
-    with transaction(svc.sessions) as session:
-        chat_id = chat_of(session, svc.cipher, handoff.pseudonym)
-        country = country_of(session, handoff.pseudonym, svc.settings.default_country)
+    chat_id, country = await svc.in_db(
+        partial(
+            service.person,
+            cipher=svc.cipher,
+            pseudonym=handoff.pseudonym,
+            default_country=svc.settings.default_country,
+        )
+    )
     if chat_id is not None:
         key = in_register(key, handoff.audience)  # a parent keeps the vous
         text = svc.render(key, country, open_now=open_now(svc, country, svc.clock()))
@@ -113,14 +106,18 @@ async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff:
         )
 
 
+def _set_available(session: Session, svc: Services, volunteer: str, available: bool) -> int:
+    """/dispo or /pause, audited; the volunteer's capacity."""
+    row = volunteer_of(session, volunteer, svc.settings.volunteer_capacity)
+    row.available, row.updated_at = available, svc.clock()
+    record_event(session, "volunteer_available" if available else "volunteer_paused", volunteer)
+    return row.capacity
+
+
 @volunteers_only
 async def on_dispo(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """/dispo: available for new requests."""
-    with transaction(svc.sessions) as session:
-        row = volunteer_of(session, volunteer, svc.settings.volunteer_capacity)
-        row.available, row.updated_at = True, svc.clock()
-        record_event(session, "volunteer_available", volunteer)
-        capacity = row.capacity
+    capacity = await svc.in_db(partial(_set_available, svc=svc, volunteer=volunteer, available=True))
     await _reply(
         update,
         context,
@@ -131,10 +128,7 @@ async def on_dispo(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 @volunteers_only
 async def on_pause(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """/pause: no new requests; the chats in progress stay open."""
-    with transaction(svc.sessions) as session:
-        row = volunteer_of(session, volunteer, svc.settings.volunteer_capacity)
-        row.available, row.updated_at = False, svc.clock()
-        record_event(session, "volunteer_paused", volunteer)
+    await svc.in_db(partial(_set_available, svc=svc, volunteer=volunteer, available=False))
     await _reply(update, context, svc.render("utter_volunteer_paused"))
 
 
@@ -147,8 +141,11 @@ async def on_capacite(
     if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 10:
         await _reply(update, context, svc.render("utter_volunteer_capacity_usage"))
         return
-    with transaction(svc.sessions) as session:
+
+    def set_capacity(session: Session) -> None:
         volunteer_of(session, volunteer, svc.settings.volunteer_capacity).capacity = int(args[0])
+
+    await svc.in_db(set_capacity)
     await _reply(update, context, svc.render("utter_volunteer_capacity", capacity=int(args[0])))
 
 
@@ -156,18 +153,17 @@ async def on_capacite(
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """/file: the queue, most urgent first."""
     now = svc.clock()
-    with transaction(svc.sessions) as session:
-        queue = list(waiting(session))
-        lines = [
-            svc.render(
-                "utter_volunteer_queue_line",
-                ticket=h.ticket,
-                urgency=svc.render(f"utter_volunteer_urgency_{h.urgency}"),
-                situation=svc.render(f"utter_volunteer_situation_{h.situation}"),
-                waiting=waiting_time(h, now),
-            )
-            for h in queue
-        ]
+    queue = await svc.in_db(lambda session: list(waiting(session)))
+    lines = [
+        svc.render(
+            "utter_volunteer_queue_line",
+            ticket=h.ticket,
+            urgency=svc.render(f"utter_volunteer_urgency_{h.urgency}"),
+            situation=svc.render(f"utter_volunteer_situation_{h.situation}"),
+            waiting=waiting_time(h, now),
+        )
+        for h in queue
+    ]
     if not lines:
         await _reply(update, context, svc.render("utter_volunteer_queue_empty"))
         return
@@ -182,11 +178,15 @@ async def on_ticket(
 ) -> None:
     """/ticket CODE: which of my chats receives my messages."""
     args = context.args or []
-    with transaction(svc.sessions) as session:
-        held = {h.ticket: h for h in claimed_by(session, volunteer)}
-        wanted = args[0].lstrip("#").upper() if args else ""
+    wanted = args[0].lstrip("#").upper() if args else ""
+
+    def focus(session: Session) -> list[str]:
+        held = [h.ticket for h in claimed_by(session, volunteer)]
         if wanted in held:
             volunteer_of(session, volunteer, svc.settings.volunteer_capacity).focus_ticket = wanted
+        return held
+
+    held = await svc.in_db(focus)
     if wanted in held:
         await _reply(update, context, svc.render("utter_volunteer_focus", ticket=wanted))
     elif held:
@@ -208,14 +208,19 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     if parts is None:
         return
     ticket, now = parts[1], svc.clock()
-    with transaction(svc.sessions) as session:
-        held = room(session, volunteer, svc.settings.volunteer_capacity)
-        load, capacity = held.load, held.capacity  # a volunteer on /pause may still take one they see
-        handoff = None if load >= capacity else claim(session, ticket, volunteer, now)
-        if handoff is not None:
-            record_event(session, "handoff_claimed", handoff.pseudonym, ticket=ticket, volunteer=volunteer)
-    if load >= capacity:
-        await query.answer(svc.render("utter_volunteer_full", load=load, capacity=capacity), show_alert=True)
+    claimed = await svc.in_db(
+        partial(
+            service.take,
+            ticket=ticket,
+            volunteer=volunteer,
+            default_capacity=svc.settings.volunteer_capacity,
+            now=now,
+        )
+    )
+    handoff = claimed.handoff
+    if claimed.full:
+        text = svc.render("utter_volunteer_full", load=claimed.load, capacity=claimed.capacity)
+        await query.answer(text, show_alert=True)
         return
     if handoff is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
@@ -225,18 +230,15 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         await context.bot.send_message(svc.volunteers[volunteer], summary)
     except Forbidden:
         # The volunteer never opened a private chat with the bot: the request goes back.
-        with transaction(svc.sessions) as session:
-            stored = session.get(Handoff, handoff.id)
-            assert stored is not None
-            release(session, stored, now)
-            record_event(
-                session,
-                "handoff_released",
-                stored.pseudonym,
-                ticket=ticket,
+        await svc.in_db(
+            partial(
+                service.give_back,
+                handoff_id=handoff.id,
                 volunteer=volunteer,
+                now=now,
                 reason="no_private_chat",
             )
+        )
         await query.answer(svc.render("utter_volunteer_start_private"), show_alert=True)
         return
     await query.answer()
@@ -247,23 +249,11 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 async def _current(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> Handoff | None:
-    with transaction(svc.sessions) as session:
-        handoff = focus_of(session, volunteer)
+    """The volunteer's current chat, or a line saying they hold none."""
+    handoff = await svc.in_db(partial(focus_of, volunteer=volunteer))
     if handoff is None:
         await _reply(update, context, svc.render("utter_volunteer_no_chat"))
     return handoff
-
-
-def _settle(
-    svc: Services, handoff: Handoff, volunteer: str, event: str, change: Callable[[Session, Handoff], None]
-) -> Handoff:
-    """Apply ``change`` to the stored request and audit it, in one transaction; the request after."""
-    with transaction(svc.sessions) as session:
-        stored = session.get(Handoff, handoff.id)
-        assert stored is not None
-        change(session, stored)
-        record_event(session, event, stored.pseudonym, ticket=stored.ticket, volunteer=volunteer)
-        return stored
 
 
 @volunteers_only
@@ -274,9 +264,8 @@ async def on_relacher(
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
-    now = svc.clock()
-    handoff = _settle(
-        svc, handoff, volunteer, "handoff_released", lambda session, stored: release(session, stored, now)
+    handoff = await svc.in_db(
+        partial(service.give_back, handoff_id=handoff.id, volunteer=volunteer, now=svc.clock())
     )
     svc.card("repost", handoff.id)
     await _reply(update, context, svc.render("utter_volunteer_released", ticket=handoff.ticket))
@@ -291,12 +280,15 @@ async def on_transferer(
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
-    with transaction(svc.sessions) as session:
-        others = [
-            svc.volunteer_number(other)
-            for other in svc.volunteers
-            if other != volunteer and room(session, other, svc.settings.volunteer_capacity).free
-        ]
+    colleagues = await svc.in_db(
+        partial(
+            service.colleagues_with_room,
+            volunteers=list(svc.volunteers),
+            volunteer=volunteer,
+            default_capacity=svc.settings.volunteer_capacity,
+        )
+    )
+    others = [svc.volunteer_number(other) for other in colleagues]
     if not others:
         await _reply(update, context, svc.render("utter_volunteer_transfer_none"))
         return
@@ -325,18 +317,16 @@ async def on_transfer_to(
     _, ticket, number = parts
     target = next((v for v in svc.volunteers if str(svc.volunteer_number(v)) == number), None)
     now = svc.clock()
-    with transaction(svc.sessions) as session:
-        handoff = by_ticket(session, ticket)
-        allowed = (
-            handoff is not None
-            and handoff.status == Status.CLAIMED
-            and handoff.volunteer == volunteer
-            and target not in (None, volunteer)
+    handoff = await svc.in_db(
+        partial(
+            service.transferable,
+            ticket=ticket,
+            volunteer=volunteer,
+            target=target,
+            default_capacity=svc.settings.volunteer_capacity,
         )
-        if allowed and target is not None:
-            # may have changed since the list was shown
-            allowed = room(session, target, svc.settings.volunteer_capacity).free
-    if not allowed or handoff is None or target is None:
+    )
+    if handoff is None or target is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     try:  # the colleague must be reachable before the chat is theirs
@@ -352,14 +342,9 @@ async def on_transfer_to(
     except Forbidden:
         await query.answer(svc.render("utter_volunteer_transfer_none"), show_alert=True)
         return
-    with transaction(svc.sessions) as session:
-        stored = by_ticket(session, ticket)
-        assert stored is not None
-        transfer(session, stored, target, now)
-        record_event(
-            session, "handoff_transferred", stored.pseudonym, ticket=ticket, volunteer=volunteer, to=target
-        )
-        handoff = stored
+    handoff = await svc.in_db(
+        partial(service.hand_over, ticket=ticket, volunteer=volunteer, target=target, now=now)
+    )
     await query.answer()
     await _reply(
         update, context, svc.render("utter_volunteer_transferred_from", ticket=ticket, number=number)
@@ -375,9 +360,8 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
-    now = svc.clock()
-    handoff = _settle(
-        svc, handoff, volunteer, "handoff_closed", lambda session, stored: close(session, stored, now)
+    handoff = await svc.in_db(
+        partial(service.finish, handoff_id=handoff.id, volunteer=volunteer, now=svc.clock())
     )
     svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
@@ -404,26 +388,10 @@ async def on_outcome(
     if parts is None:
         return
     _, ticket, outcome = parts
-    with transaction(svc.sessions) as session:
-        handoff = by_ticket(session, ticket)
-        ok = (
-            handoff is not None
-            and handoff.volunteer == volunteer
-            and handoff.status == Status.CLOSED
-            and outcome in VOLUNTEER_OUTCOMES
-        )
-        if ok:
-            assert handoff is not None
-            handoff.outcome = Outcome(outcome)
-            record_event(
-                session,
-                "handoff_outcome",
-                handoff.pseudonym,
-                ticket=ticket,
-                volunteer=volunteer,
-                outcome=outcome,
-            )
-    if not ok:
+    saved = await svc.in_db(
+        partial(service.record_outcome, ticket=ticket, volunteer=volunteer, outcome=outcome)
+    )
+    if not saved:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     await query.answer()
@@ -455,29 +423,10 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     if parts is None:
         return
     _, ticket, reason = parts
-    now = svc.clock()
-    with transaction(svc.sessions) as session:
-        handoff = by_ticket(session, ticket)
-        ok = (
-            handoff is not None
-            and handoff.volunteer == volunteer
-            and handoff.status == Status.CLAIMED
-            and reason in BLOCK_REASONS
-        )
-        if ok:
-            assert handoff is not None
-            block(session, handoff.pseudonym, reason, volunteer, now)
-            close(session, handoff, now)
-            handoff.outcome = Outcome.BLOCKED
-            record_event(
-                session,
-                "pseudonym_blocked",
-                handoff.pseudonym,
-                ticket=ticket,
-                volunteer=volunteer,
-                reason=reason,
-            )
-    if not ok or handoff is None:
+    handoff = await svc.in_db(
+        partial(service.block_held, ticket=ticket, volunteer=volunteer, reason=reason, now=svc.clock())
+    )
+    if handoff is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     await query.answer()
@@ -497,19 +446,21 @@ async def on_volunteer_text(
     if not message.text:
         await _reply(update, context, svc.render("utter_volunteer_text_only"))
         return
-    with transaction(svc.sessions) as session:
-        if not first_delivery(session, update.update_id):
-            return
-        handoff = focus_of(session, volunteer)
-        if handoff is not None:
-            country = country_of(session, handoff.pseudonym, svc.settings.default_country)
-            text = svc.render("utter_handoff_from_volunteer", country, text=message.text[:MAX_RELAY_CHARS])
-            queue_message(session, svc.cipher, handoff, to_volunteer=False, text=text)
-            record_event(session, "relay_to_user", handoff.pseudonym, ticket=handoff.ticket)
-    if handoff is None:
+    said = message.text[:MAX_MESSAGE_CHARS]
+    relayed = await svc.in_db(
+        partial(
+            service.volunteer_says,
+            cipher=svc.cipher,
+            update_id=update.update_id,
+            volunteer=volunteer,
+            wrap=lambda country: svc.render("utter_handoff_from_volunteer", country, text=said),
+            default_country=svc.settings.default_country,
+        )
+    )
+    if relayed == Relay.NO_CHAT:
         await _reply(update, context, svc.render("utter_volunteer_no_chat"))
-        return
-    await deliver_pending(context.bot, svc)
+    elif relayed == Relay.QUEUED:
+        await deliver_pending(context.bot, svc)
 
 
 @volunteers_only

@@ -20,8 +20,7 @@ class Render(Protocol):
     def __call__(self, key: str, country: str | None = None, **values: object) -> str: ...
 
 
-# The card's first line reads "<icon> #TICKET — <status>"; a card moved to the bottom of the group
-# keeps its first line up to the last "—" and says so (responses/volunteers.yml).
+# The card's icon by status (responses/handoff.yml); a critical request still queued has its own.
 ICON_KEYS = {Status.QUEUED: "utter_volunteer_icon_queued", Status.CLAIMED: "utter_volunteer_icon_claimed"}
 
 

@@ -6,12 +6,15 @@ is closed. ``24:00`` ends a day at midnight.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from core.helplines import DAYS
+
 DEFAULT_HOURS = "mon-sun 09:00-23:00"
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 def _clock(text: str) -> time:
@@ -37,7 +40,7 @@ class StaffedHours:
     zone: ZoneInfo
 
     @classmethod
-    def parse(cls, text: str, zone: str = "Europe/Paris") -> StaffedHours:
+    def parse(cls, text: str, zone: str = DEFAULT_TIMEZONE) -> StaffedHours:
         """Read ``mon-fri 14:00-22:00; sat 14:00-20:00``; raise ValueError with what is wrong."""
         spans: dict[int, list[tuple[time, time]]] = {}
         try:
@@ -64,9 +67,9 @@ class StaffedHours:
         local = when.astimezone(self.zone)
         return any(start <= local.time() < end for start, end in self.spans.get(local.weekday(), []))
 
-    def describe(self) -> str:
-        """The hours in words for users, e.g. 'lun-ven 14h-22h, sam 14h-20h'."""
-        names = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+    def describe(self, names: Sequence[str], closed: str) -> str:
+        """The hours in words for users, e.g. 'lun-ven 14h-22h, sam 14h-20h', with the days'
+        ``names`` (Monday first) and the words for no hours at all, both from responses/."""
 
         def clock(t: time) -> str:
             return "24h" if t == time.max else f"{t.hour}h{t.minute:02d}".replace("h00", "h")
@@ -80,4 +83,4 @@ class StaffedHours:
             else:
                 groups.append((day, day, hours))
         parts = [f"{names[a]}{'-' + names[b] if b != a else ''} {hours}" for a, b, hours in groups]
-        return ", ".join(parts) or "aucun horaire"
+        return ", ".join(parts) or closed

@@ -1,5 +1,6 @@
 """The hand-off's rules, on the database only: who may ask, who has room, what the person is told,
-when a request is announced again, where a relayed message goes.
+when a request is announced again, where a relayed message goes, and what a volunteer may do with
+a request (claim, release, transfer, close, record the outcome, block).
 
 Functions take a session and never commit (the caller's unit of work does); they never talk to
 Telegram. The adapter (bot/adapter/handoff.py, *_handlers.py) turns updates into these calls and
@@ -8,17 +9,34 @@ their results into messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.handoff.states import Outcome, Status, Trigger
+from bot.handoff.cards import Render
+from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES, Outcome, Status, Trigger
 from bot.storage.cipher import ChatCipher
-from bot.storage.handoffs import free_volunteers, is_blocked, request_handoff
+from bot.storage.handoffs import (
+    block,
+    by_ticket,
+    claim,
+    close,
+    focus_of,
+    free_volunteers,
+    is_blocked,
+    open_handoff,
+    queue_message,
+    release,
+    request_handoff,
+    room,
+    transfer,
+)
 from bot.storage.models import Handoff
-from bot.storage.repository import chat_of, country_of, record_event
+from bot.storage.repository import chat_of, country_of, first_delivery, record_event
+from core.limits import MAX_MESSAGE_CHARS
 
 KNOWN = {"situation": "none", "urgency": "low", "audience": "unknown"}
 
@@ -122,3 +140,192 @@ def recipient(
     if to_volunteer:
         return (volunteers.get(handoff.volunteer) if handoff.volunteer else None), handoff.pseudonym
     return chat_of(session, cipher, handoff.pseudonym), handoff.pseudonym
+
+
+def person(
+    session: Session, cipher: ChatCipher, pseudonym: str, default_country: str
+) -> tuple[int | None, str]:
+    """The person's chat (None once erased) and country, to tell them what became of their request."""
+    return chat_of(session, cipher, pseudonym), country_of(session, pseudonym, default_country)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claim: the request if this volunteer won it (None if full or taken), and their load."""
+
+    handoff: Handoff | None
+    load: int
+    capacity: int
+
+    @property
+    def full(self) -> bool:
+        return self.load >= self.capacity
+
+
+def take(session: Session, ticket: str, volunteer: str, default_capacity: int, now: datetime) -> Claimed:
+    """A volunteer claims a queued request if they have room (a volunteer on /pause may still take
+    one they see); the first to press wins (bot.storage.handoffs.claim is race-safe)."""
+    held = room(session, volunteer, default_capacity)
+    if held.load >= held.capacity:
+        return Claimed(None, held.load, held.capacity)
+    handoff = claim(session, ticket, volunteer, now)
+    if handoff is not None:
+        record_event(session, "handoff_claimed", handoff.pseudonym, ticket=ticket, volunteer=volunteer)
+    return Claimed(handoff, held.load, held.capacity)
+
+
+def give_back(
+    session: Session, handoff_id: int, volunteer: str, now: datetime, reason: str | None = None
+) -> Handoff:
+    """The request goes back to the queue (/relacher, or a volunteer the bot cannot write to)."""
+    handoff = session.get(Handoff, handoff_id)
+    assert handoff is not None
+    release(session, handoff, now)
+    extra = {"reason": reason} if reason else {}
+    record_event(
+        session, "handoff_released", handoff.pseudonym, ticket=handoff.ticket, volunteer=volunteer, **extra
+    )
+    return handoff
+
+
+def finish(session: Session, handoff_id: int, volunteer: str, now: datetime) -> Handoff:
+    """/fin: the chat is closed by its volunteer."""
+    handoff = session.get(Handoff, handoff_id)
+    assert handoff is not None
+    close(session, handoff, now)
+    record_event(session, "handoff_closed", handoff.pseudonym, ticket=handoff.ticket, volunteer=volunteer)
+    return handoff
+
+
+def colleagues_with_room(
+    session: Session, volunteers: Sequence[str], volunteer: str, default_capacity: int
+) -> list[str]:
+    """Who could receive a transfer: the other volunteers of the allowlist with room for one more."""
+    return [v for v in volunteers if v != volunteer and room(session, v, default_capacity).free]
+
+
+def transferable(
+    session: Session, ticket: str, volunteer: str, target: str | None, default_capacity: int
+) -> Handoff | None:
+    """The request if ``volunteer`` holds it and ``target`` (another volunteer) still has room:
+    the list of colleagues was shown a moment ago and may have changed."""
+    handoff = by_ticket(session, ticket)
+    if (
+        handoff is None
+        or handoff.status != Status.CLAIMED
+        or handoff.volunteer != volunteer
+        or target in (None, volunteer)
+    ):
+        return None
+    assert target is not None
+    return handoff if room(session, target, default_capacity).free else None
+
+
+def hand_over(session: Session, ticket: str, volunteer: str, target: str, now: datetime) -> Handoff:
+    """The request is now ``target``'s (once the colleague was reached)."""
+    handoff = by_ticket(session, ticket)
+    assert handoff is not None
+    transfer(session, handoff, target, now)
+    record_event(
+        session, "handoff_transferred", handoff.pseudonym, ticket=ticket, volunteer=volunteer, to=target
+    )
+    return handoff
+
+
+def record_outcome(session: Session, ticket: str, volunteer: str, outcome: str) -> bool:
+    """The outcome of a closed chat, only by the volunteer who closed it, only one of their choices."""
+    handoff = by_ticket(session, ticket)
+    if (
+        handoff is None
+        or handoff.volunteer != volunteer
+        or handoff.status != Status.CLOSED
+        or outcome not in VOLUNTEER_OUTCOMES
+    ):
+        return False
+    handoff.outcome = Outcome(outcome)
+    record_event(
+        session, "handoff_outcome", handoff.pseudonym, ticket=ticket, volunteer=volunteer, outcome=outcome
+    )
+    return True
+
+
+def block_held(session: Session, ticket: str, volunteer: str, reason: str, now: datetime) -> Handoff | None:
+    """Block the person of a chat the volunteer holds, for a reason of the list; the chat closes."""
+    handoff = by_ticket(session, ticket)
+    if (
+        handoff is None
+        or handoff.volunteer != volunteer
+        or handoff.status != Status.CLAIMED
+        or reason not in BLOCK_REASONS
+    ):
+        return None
+    block(session, handoff.pseudonym, reason, volunteer, now)
+    close(session, handoff, now)
+    handoff.outcome = Outcome.BLOCKED
+    record_event(
+        session, "pseudonym_blocked", handoff.pseudonym, ticket=ticket, volunteer=volunteer, reason=reason
+    )
+    return handoff
+
+
+class Relay(StrEnum):
+    """What became of a volunteer's message."""
+
+    QUEUED = "queued"  # in the outbox, for the person of the volunteer's current chat
+    NO_CHAT = "no_chat"  # the volunteer holds no chat: nothing relayed
+    DUPLICATE = "duplicate"  # Telegram delivered the update again: already relayed
+
+
+def volunteer_says(
+    session: Session,
+    cipher: ChatCipher,
+    update_id: int,
+    volunteer: str,
+    wrap: Callable[[str], str],
+    default_country: str,
+) -> Relay:
+    """Queue a volunteer's message for the person of their current chat, exactly once per update.
+
+    ``wrap(country)`` is the text as the person reads it (their country's helplines filled in).
+    """
+    if not first_delivery(session, update_id):
+        return Relay.DUPLICATE
+    handoff = focus_of(session, volunteer)
+    if handoff is None:
+        return Relay.NO_CHAT
+    text = wrap(country_of(session, handoff.pseudonym, default_country))
+    queue_message(session, cipher, handoff, to_volunteer=False, text=text)
+    record_event(session, "relay_to_user", handoff.pseudonym, ticket=handoff.ticket)
+    return Relay.QUEUED
+
+
+def person_says(
+    session: Session,
+    cipher: ChatCipher,
+    pseudonym: str,
+    message: str,
+    crisis: bool,
+    render: Render,
+    correlation: str,
+) -> Handoff | None:
+    """Queue the person's message for their volunteer if a volunteer holds their request (the
+    request, else None); a crisis message also queues an alert. The caller writes the update id in
+    the same unit of work, so the relayed text is neither lost nor doubled."""
+    handoff = open_handoff(session, pseudonym)
+    if handoff is None or handoff.status != Status.CLAIMED:
+        return None
+    text = render("utter_volunteer_user_message", ticket=handoff.ticket, text=message[:MAX_MESSAGE_CHARS])
+    queue_message(session, cipher, handoff, True, text)
+    if crisis:
+        queue_message(
+            session, cipher, handoff, True, render("utter_volunteer_crisis_alert", ticket=handoff.ticket)
+        )
+    record_event(
+        session,
+        "relay_to_volunteer",
+        pseudonym,
+        ticket=handoff.ticket,
+        correlation=correlation,
+        crisis=crisis,
+    )
+    return handoff

@@ -54,5 +54,8 @@ VOLUNTEER_OUTCOMES: Final = (
     Outcome.OTHER,
 )
 
+# Why a volunteer blocks someone: a category, never free text (the volunteers' buttons).
+BLOCK_REASONS: Final = ("spam", "abuse", "sexual", "other")
+
 # The queue's order: most urgent first (0), from the label contract's order (core/labels.py).
 URGENCY_RANK: Final[Mapping[str, int]] = {u: len(URGENCIES) - 1 - i for i, u in enumerate(URGENCIES)}

@@ -58,7 +58,6 @@ class Conversation(Base):
     situation: Mapped[str] = mapped_column(String(20), default="none")
     urgency: Mapped[str] = mapped_column(String(10), default="low")
     audience: Mapped[str] = mapped_column(String(10), default="unknown")
-    state: Mapped[str] = mapped_column(String(20), default="bot")
     # False while the engine may hold the dialogue's texts; set once they were erased there.
     engine_forgotten: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

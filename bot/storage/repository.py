@@ -122,6 +122,13 @@ def idle_in_engine(session: Session, now: datetime) -> list[str]:
     return list(session.scalars(query))
 
 
+def forgotten_in_engine(session: Session, pseudonym: str) -> None:
+    """The engine has erased this dialogue's texts (after ENGINE_IDLE without a message)."""
+    conversation = session.get(Conversation, pseudonym)
+    if conversation is not None:
+        conversation.engine_forgotten = True
+
+
 def _delete_everything_of(session: Session, pseudonym: str) -> None:
     session.execute(delete(AuditEvent).where(AuditEvent.pseudonym == pseudonym))
     session.execute(delete(ChatRef).where(ChatRef.pseudonym == pseudonym))

@@ -12,9 +12,9 @@ import yaml
 from bot.responses import load_responses
 from core.helplines import default_directory
 from core.labels import SITUATIONS
+from core.limits import TELEGRAM_MAX_CHARS
 from core.replies import CRISIS_REPLY, DEGRADED_REPLY, FALLBACK_REPLY, NONE_REPLIES
 
-TELEGRAM_MAX_CHARS = 4096
 EMERGENCY_NUMBERS = ("112", "17", "3114", "119")
 
 

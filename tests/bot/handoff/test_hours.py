@@ -7,11 +7,18 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.handoff.hours import StaffedHours
+from bot.responses import text_of
+
+DAYS, CLOSED = text_of("utter_hours_days").split(), text_of("utter_hours_none")
 
 
 def test_hours_read_grouped_in_words() -> None:
     hours = StaffedHours.parse("mon-fri 14:00-22:00; sat 10:00-24:00; sun 10:00-12:00; sun 14:00-18:30")
-    assert hours.describe() == "lun-ven 14h-22h, sam 10h-24h, dim 10h-12h/14h-18h30"
+    assert hours.describe(DAYS, CLOSED) == "lun-ven 14h-22h, sam 10h-24h, dim 10h-12h/14h-18h30"
+
+
+def test_no_hours_read_as_such() -> None:
+    assert StaffedHours.parse("").describe(DAYS, CLOSED) == "aucun horaire"
 
 
 def test_midnight_ends_the_day_and_the_zone_is_the_helplines() -> None:
