@@ -12,6 +12,16 @@ from bot.settings import Settings
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_telegram import FakeTelegram
 
+# A turn of the fake engine: a triage and one step with a button (the adapter tests' usual reply).
+TRIAGE = {"situation": "sextortion", "urgency": "high", "audience": "victim", "confidence": 0.97}
+ENGINE_REPLY = [
+    {"custom": {"triage": TRIAGE}},
+    {
+        "text": "Ne paie pas <b>surtout</b>.",
+        "buttons": [{"title": "Étape suivante", "payload": "/next_step"}],
+    },
+]
+
 
 async def start_services(app: RelaisApp) -> None:
     """What run_polling/run_webhook do before receiving updates."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.bot.adapter.harness import polling_app
+from tests.bot.adapter.harness import ENGINE_REPLY, polling_app
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
@@ -19,14 +19,6 @@ from tests.bot.fake_telegram import running as telegram_running
 from tests.net import sqlite_bytes
 
 CHAT_ID = 5550001234
-TRIAGE = {"situation": "sextortion", "urgency": "high", "audience": "victim", "confidence": 0.97}
-ENGINE_REPLY = [
-    {"custom": {"triage": TRIAGE}},
-    {
-        "text": "Ne paie pas <b>surtout</b>.",
-        "buttons": [{"title": "Étape suivante", "payload": "/next_step"}],
-    },
-]
 
 
 @pytest.fixture()

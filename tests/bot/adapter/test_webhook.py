@@ -9,8 +9,7 @@ import httpx
 
 from bot.adapter.app import build_application
 from bot.settings import Settings
-from tests.bot.adapter.harness import start_services, stop_services
-from tests.bot.adapter.test_conversations import ENGINE_REPLY
+from tests.bot.adapter.harness import ENGINE_REPLY, start_services, stop_services
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
 from tests.bot.fake_telegram import FakeTelegram, private_text
