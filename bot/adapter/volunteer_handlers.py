@@ -34,7 +34,6 @@ from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES
 from bot.responses import in_register
 from bot.storage.handoffs import claimed_by, focus_of, volunteer_of, waiting
 from bot.storage.models import Handoff
-from bot.storage.repository import record_event
 from core.limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger("relais.volunteers")
@@ -106,18 +105,21 @@ async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff:
         )
 
 
-def _set_available(session: Session, svc: Services, volunteer: str, available: bool) -> int:
-    """/dispo or /pause, audited; the volunteer's capacity."""
-    row = volunteer_of(session, volunteer, svc.settings.volunteer_capacity)
-    row.available, row.updated_at = available, svc.clock()
-    record_event(session, "volunteer_available" if available else "volunteer_paused", volunteer)
-    return row.capacity
+def _available(svc: Services, volunteer: str, available: bool) -> Callable[[Session], int]:
+    """The unit of work of /dispo and /pause."""
+    return partial(
+        service.set_available,
+        volunteer=volunteer,
+        available=available,
+        default_capacity=svc.settings.volunteer_capacity,
+        now=svc.clock(),
+    )
 
 
 @volunteers_only
 async def on_dispo(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """/dispo: available for new requests."""
-    capacity = await svc.in_db(partial(_set_available, svc=svc, volunteer=volunteer, available=True))
+    capacity = await svc.in_db(_available(svc, volunteer, True))
     await _reply(
         update,
         context,
@@ -128,7 +130,7 @@ async def on_dispo(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 @volunteers_only
 async def on_pause(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """/pause: no new requests; the chats in progress stay open."""
-    await svc.in_db(partial(_set_available, svc=svc, volunteer=volunteer, available=False))
+    await svc.in_db(_available(svc, volunteer, False))
     await _reply(update, context, svc.render("utter_volunteer_paused"))
 
 

@@ -33,6 +33,7 @@ from bot.storage.handoffs import (
     request_handoff,
     room,
     transfer,
+    volunteer_of,
 )
 from bot.storage.models import Handoff
 from bot.storage.repository import chat_of, country_of, first_delivery, record_event
@@ -147,6 +148,16 @@ def person(
 ) -> tuple[int | None, str]:
     """The person's chat (None once erased) and country, to tell them what became of their request."""
     return chat_of(session, cipher, pseudonym), country_of(session, pseudonym, default_country)
+
+
+def set_available(
+    session: Session, volunteer: str, available: bool, default_capacity: int, now: datetime
+) -> int:
+    """/dispo or /pause, audited: whether new requests may reach this volunteer; their capacity."""
+    row = volunteer_of(session, volunteer, default_capacity)
+    row.available, row.updated_at = available, now
+    record_event(session, "volunteer_available" if available else "volunteer_paused", volunteer)
+    return row.capacity
 
 
 @dataclass(frozen=True)
