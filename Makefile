@@ -90,6 +90,7 @@ train: $(MODEL) ## Train the model if its inputs changed (cached by hash)
 $(MODEL): $(RASA_VENV)/.installed $(MODEL_INPUTS)
 	@$(BUILD_DOMAIN)
 	@echo "Training $(MODEL)..." >&2
+	@[ -e models/current.tar.gz ] || rm -f models/current.tar.gz  # a dangling link makes the rasa CLI fail at start
 	@$(RASA_VENV)/bin/rasa train --domain $(DOMAIN_DIR) --data nlu_data stories --config config.yml \
 		--out models --fixed-model-name relais-$(MODEL_HASH) >var/train.log 2>&1 \
 		|| { tail -n 40 var/train.log >&2; exit 1; }

@@ -16,6 +16,7 @@ adapter — therefore reads this one decision.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 from typing import Any
@@ -32,6 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.nlu.triage_model import Example, Prediction, Signals, TriageModel
 from core.decide import decide
+from core.paths import CRISIS_LEXICON, LEXICON_DIR, PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,25 @@ class TriageClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 5,
             "intent_from_pipeline": False,
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """What Rasa's training cache must also key on: the code and lexicons this component
+        trains with. Without it, a change to the model's code or to a lexicon reused the cached
+        component of the last training on the same data and config (seen: a new solver tolerance
+        trained nothing)."""
+        sources = sorted(
+            [
+                *(PROJECT_ROOT / "actions" / "nlu").glob("*.py"),
+                *(PROJECT_ROOT / "core").glob("*.py"),
+                *LEXICON_DIR.glob("*.yml"),
+                CRISIS_LEXICON,
+            ]
+        )
+        digest = hashlib.sha256()
+        for path in sources:
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + path.read_bytes())
+        return digest.hexdigest()
 
     def __init__(
         self,
