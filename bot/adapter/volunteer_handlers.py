@@ -88,6 +88,27 @@ async def _reply(
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
+QUESTIONS = {
+    "transfer": "utter_volunteer_transfer_choose",
+    "outcome": "utter_volunteer_outcome_question",
+    "block": "utter_volunteer_block_choose",
+}
+
+
+async def _choose(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    action: str,
+    ticket: str,
+    choices: list[tuple[str, str]],
+) -> None:
+    """A question about one chat with a button per choice; each button's data is
+    'action:TICKET:choice', checked again when pressed (service.transferable, record_outcome...)."""
+    buttons = [(title, f"{action}:{ticket}:{choice}") for title, choice in choices]
+    await _reply(update, context, svc.render(QUESTIONS[action], ticket=ticket), keyboard(buttons))
+
+
 async def _tell_user(context: ContextTypes.DEFAULT_TYPE, svc: Services, handoff: Handoff, key: str) -> None:
     chat_id, country = await svc.in_db(
         partial(
@@ -294,16 +315,8 @@ async def on_transferer(
     if not others:
         await _reply(update, context, svc.render("utter_volunteer_transfer_none"))
         return
-    choices = [
-        (svc.render("utter_volunteer_transfer_to_button", number=n), f"transfer:{handoff.ticket}:{n}")
-        for n in others
-    ]
-    await _reply(
-        update,
-        context,
-        svc.render("utter_volunteer_transfer_choose", ticket=handoff.ticket),
-        keyboard(choices),
-    )
+    choices = [(svc.render("utter_volunteer_transfer_to_button", number=n), str(n)) for n in others]
+    await _choose(update, context, svc, "transfer", handoff.ticket, choices)
 
 
 @volunteers_only
@@ -367,16 +380,8 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
     )
     svc.card("edit", handoff.id)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
-    choices = [
-        (svc.render(f"utter_volunteer_outcome_{o}"), f"outcome:{handoff.ticket}:{o}")
-        for o in VOLUNTEER_OUTCOMES
-    ]
-    await _reply(
-        update,
-        context,
-        svc.render("utter_volunteer_outcome_question", ticket=handoff.ticket),
-        keyboard(choices),
-    )
+    choices = [(svc.render(f"utter_volunteer_outcome_{o}"), str(o)) for o in VOLUNTEER_OUTCOMES]
+    await _choose(update, context, svc, "outcome", handoff.ticket, choices)
 
 
 @volunteers_only
@@ -408,12 +413,8 @@ async def on_bloquer(
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
-    choices = [
-        (svc.render(f"utter_volunteer_block_{r}"), f"block:{handoff.ticket}:{r}") for r in BLOCK_REASONS
-    ]
-    await _reply(
-        update, context, svc.render("utter_volunteer_block_choose", ticket=handoff.ticket), keyboard(choices)
-    )
+    choices = [(svc.render(f"utter_volunteer_block_{r}"), r) for r in BLOCK_REASONS]
+    await _choose(update, context, svc, "block", handoff.ticket, choices)
 
 
 @volunteers_only

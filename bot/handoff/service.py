@@ -220,15 +220,9 @@ def transferable(
 ) -> Handoff | None:
     """The request if ``volunteer`` holds it and ``target`` (another volunteer) still has room:
     the list of colleagues was shown a moment ago and may have changed."""
-    handoff = by_ticket(session, ticket)
-    if (
-        handoff is None
-        or handoff.status != Status.CLAIMED
-        or handoff.volunteer != volunteer
-        or target in (None, volunteer)
-    ):
+    handoff = _held(session, ticket, volunteer, Status.CLAIMED)
+    if handoff is None or target is None or target == volunteer:
         return None
-    assert target is not None
     return handoff if room(session, target, default_capacity).free else None
 
 
@@ -243,15 +237,18 @@ def hand_over(session: Session, ticket: str, volunteer: str, target: str, now: d
     return handoff
 
 
+def _held(session: Session, ticket: str, volunteer: str, status: Status) -> Handoff | None:
+    """The request ``ticket`` if it is ``volunteer``'s and in ``status`` (a forged or stale
+    button finds None)."""
+    handoff = by_ticket(session, ticket)
+    ok = handoff is not None and handoff.volunteer == volunteer and handoff.status == status
+    return handoff if ok else None
+
+
 def record_outcome(session: Session, ticket: str, volunteer: str, outcome: str) -> bool:
     """The outcome of a closed chat, only by the volunteer who closed it, only one of their choices."""
-    handoff = by_ticket(session, ticket)
-    if (
-        handoff is None
-        or handoff.volunteer != volunteer
-        or handoff.status != Status.CLOSED
-        or outcome not in VOLUNTEER_OUTCOMES
-    ):
+    handoff = _held(session, ticket, volunteer, Status.CLOSED)
+    if handoff is None or outcome not in VOLUNTEER_OUTCOMES:
         return False
     handoff.outcome = Outcome(outcome)
     record_event(
@@ -262,13 +259,8 @@ def record_outcome(session: Session, ticket: str, volunteer: str, outcome: str) 
 
 def block_held(session: Session, ticket: str, volunteer: str, reason: str, now: datetime) -> Handoff | None:
     """Block the person of a chat the volunteer holds, for a reason of the list; the chat closes."""
-    handoff = by_ticket(session, ticket)
-    if (
-        handoff is None
-        or handoff.volunteer != volunteer
-        or handoff.status != Status.CLAIMED
-        or reason not in BLOCK_REASONS
-    ):
+    handoff = _held(session, ticket, volunteer, Status.CLAIMED)
+    if handoff is None or reason not in BLOCK_REASONS:
         return None
     block(session, handoff.pseudonym, reason, volunteer, now)
     close(session, handoff, now)
