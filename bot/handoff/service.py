@@ -127,8 +127,8 @@ def reannounce(
     record_event(
         session, "handoff_reannounced", handoff.pseudonym, ticket=handoff.ticket, count=handoff.announcements
     )
-    country = country_of(session, handoff.pseudonym, default_country)
-    return Reannounced(handoff, tell_person, chat_of(session, cipher, handoff.pseudonym), country)
+    chat_id, country = person(session, cipher, handoff.pseudonym, default_country)
+    return Reannounced(handoff, tell_person, chat_id, country)
 
 
 def recipient(
