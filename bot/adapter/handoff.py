@@ -41,9 +41,72 @@ def open_now(svc: Services, country: str, now: datetime) -> str:
     return cards.open_now(svc.render, country, now)
 
 
-def card_text(svc: Services, handoff: Handoff, now: datetime, moved: bool = False) -> str:
+async def place(svc: Services, handoff: Handoff) -> cards.Place:
+    """The person's country as the card shows it."""
+    return await svc.in_db(
+        partial(service.place_of, pseudonym=handoff.pseudonym, default_country=svc.settings.default_country)
+    )
+
+
+async def card_text(svc: Services, handoff: Handoff, now: datetime, moved: bool = False) -> str:
     """What a volunteer sees of a request (bot/handoff/cards.py)."""
-    return cards.card_text(svc.render, handoff, now, svc.volunteer_number, moved=moved)
+    where = await place(svc, handoff)
+    return cards.card_text(svc.render, handoff, now, svc.volunteer_number, where, moved=moved)
+
+
+# ---- One thread per case. With topics on in the bot's private chats (BotFather's threaded mode;
+# getMe says has_topics_enabled), each case a volunteer holds gets its own topic in their private
+# chat with the bot: its card, the person's messages, the alerts, and what the volunteer writes
+# there goes to that person only (bot/handoff/service.py case_of). Without topics, the private chat
+# is one thread and a message is tied to a case by replying to it, or by holding only one.
+
+
+def topics_on(bot: Bot) -> bool:
+    return bool(bot.bot.has_topics_enabled)
+
+
+async def open_topic(bot: Bot, svc: Services, handoff: Handoff, volunteer: str) -> int | None:
+    """A new thread for the case in the volunteer's chat (None without topics, or if Telegram refused
+    it: the case then lives in the private chat itself). Forbidden (the volunteer never opened a chat
+    with the bot) is the caller's to handle."""
+    if not topics_on(bot):
+        return None
+    name = cards.topic_name(svc.render, handoff, await place(svc, handoff))
+    try:
+        topic = await bot.create_forum_topic(svc.volunteers[volunteer], name)
+    except BadRequest as error:
+        log.warning("topic_not_created ticket=%s error=%s", handoff.ticket, type(error).__name__)
+        return None
+    return topic.message_thread_id
+
+
+async def rename_topic(bot: Bot, svc: Services, handoff: Handoff, name: str | None = None) -> None:
+    """The thread's name follows the case (urgency raised, closed); ``name`` overrides it."""
+    if handoff.topic_id is None or handoff.volunteer not in svc.volunteers:
+        return
+    name = name or cards.topic_name(svc.render, handoff, await place(svc, handoff))
+    try:
+        await bot.edit_forum_topic(svc.volunteers[handoff.volunteer], handoff.topic_id, name=name)
+    except BadRequest as error:  # "TOPIC_NOT_MODIFIED", or deleted by the volunteer
+        log.info("topic_not_renamed ticket=%s error=%s", handoff.ticket, type(error).__name__)
+
+
+async def delete_topic(bot: Bot, svc: Services, handoff: Handoff) -> None:
+    """/oubli: the case's thread and everything in it disappear from the volunteer's chat."""
+    if handoff.topic_id is None or handoff.volunteer not in svc.volunteers:
+        return
+    try:
+        await bot.delete_forum_topic(svc.volunteers[handoff.volunteer], handoff.topic_id)
+    except TelegramError as error:
+        log.info("topic_not_deleted ticket=%s error=%s", handoff.ticket, type(error).__name__)
+
+
+async def to_volunteer(bot: Bot, svc: Services, handoff: Handoff, text: str, **kwargs: Any) -> None:
+    """A message about a case to the volunteer holding it, in the case's thread."""
+    if handoff.volunteer in svc.volunteers:
+        await bot.send_message(
+            svc.volunteers[handoff.volunteer], text, message_thread_id=handoff.topic_id, **kwargs
+        )
 
 
 def keyboard(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -59,10 +122,17 @@ def claim_keyboard(svc: Services, handoff: Handoff) -> InlineKeyboardMarkup | No
     return keyboard([(svc.render("utter_volunteer_claim_button"), f"claim:{handoff.ticket}")])
 
 
-async def notify_volunteer(bot: Bot, svc: Services, handoff: Handoff, key: str) -> None:
-    """Tell the volunteer holding ``handoff`` (if any) what happened to it."""
+async def notify_volunteer(
+    bot: Bot, svc: Services, handoff: Handoff, key: str, in_thread: bool = True
+) -> None:
+    """Tell the volunteer holding ``handoff`` (if any) what happened to it, in the case's thread (or in
+    their chat itself when the thread is about to be deleted)."""
     if handoff.volunteer in svc.volunteers:
-        await bot.send_message(svc.volunteers[handoff.volunteer], svc.render(key, ticket=handoff.ticket))
+        await bot.send_message(
+            svc.volunteers[handoff.volunteer],
+            svc.render(key, ticket=handoff.ticket),
+            message_thread_id=handoff.topic_id if in_thread else None,
+        )
 
 
 async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> int | None:
@@ -70,7 +140,9 @@ async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) ->
     if svc.settings.helpline_chat_id is None:
         return None
     message = await bot.send_message(
-        svc.settings.helpline_chat_id, card_text(svc, handoff, now), reply_markup=claim_keyboard(svc, handoff)
+        svc.settings.helpline_chat_id,
+        await card_text(svc, handoff, now),
+        reply_markup=claim_keyboard(svc, handoff),
     )
     return message.message_id
 
@@ -111,7 +183,7 @@ async def _card_operation(bot: Bot, svc: Services, kind: str, handoff_id: int) -
 async def _edit_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, moved: bool) -> None:
     """Edit the card in place; a failed edit is only logged."""
     assert svc.settings.helpline_chat_id is not None and handoff.card_message_id
-    text = card_text(svc, handoff, now, moved=moved)
+    text = await card_text(svc, handoff, now, moved=moved)
     try:
         await bot.edit_message_text(
             text,
@@ -162,6 +234,7 @@ async def request(
             team=team,
             open_hours=svc.settings.helpline_hours.is_open(now),
             volunteers=list(svc.volunteers),
+            default_capacity=svc.settings.volunteer_capacity,
         )
     )
     handoff = result.handoff
@@ -192,25 +265,27 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
                 (o.id, o.handoff_id, o.to_volunteer, o.body_encrypted) for o in pending_messages(session)
             ]
         )
-        for outbox_id, handoff_id, to_volunteer, body in pending:
-            target, pseudonym = await svc.in_db(
+        for outbox_id, handoff_id, for_volunteer, body in pending:
+            target = await svc.in_db(
                 partial(
                     service.recipient,
                     cipher=svc.cipher,
                     volunteers=svc.volunteers,
                     handoff_id=handoff_id,
-                    to_volunteer=to_volunteer,
+                    to_volunteer=for_volunteer,
                 )
             )
-            if target is None:
+            if target.chat_id is None:
                 log.warning("relay_undeliverable outbox=%s", outbox_id)
             else:
                 try:
                     text = svc.cipher.decrypt_text(body)
-                    if to_volunteer:
-                        await bot.send_message(target, text)
+                    if for_volunteer:  # protected: a volunteer cannot forward or save the person's words
+                        await bot.send_message(
+                            target.chat_id, text, message_thread_id=target.topic_id, protect_content=True
+                        )
                     else:
-                        await send_user(bot, svc, pseudonym, target, text)
+                        await send_user(bot, svc, target.pseudonym, target.chat_id, text)
                 except Forbidden:
                     log.warning("relay_forbidden outbox=%s", outbox_id)  # blocked the bot: nothing more to do
                 except TelegramError as error:

@@ -141,6 +141,11 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             contacts = html.escape(crisis_contacts(svc, country, turn.audience, turn.country_chosen))
             await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
         await relay.deliver_pending(context.bot, svc)
+        if turn.raised is not None:  # the card and the case's thread now say critical
+            svc.card("edit", turn.raised)
+            raised = await svc.in_db(lambda session: session.get(Handoff, turn.raised))
+            if raised is not None:
+                await relay.rename_topic(context.bot, svc, raised)
         return
     handoff_request: dict[str, object] | None = None
     try:
@@ -209,6 +214,7 @@ class Turn:
     """What the adapter knows of the conversation when a message arrives."""
 
     relaying: bool
+    raised: int | None  # the request whose urgency this message raised (a crisis during the relay)
     country: str
     country_chosen: bool
     country_offered: bool
@@ -273,11 +279,14 @@ def _record_turn(
     country = conversation.country
     remember_chat(session, svc.cipher, pseudo, chat_id)
     record_event(session, "message_in", pseudo, correlation=cid, update=update_id)
-    relaying = not text.startswith("/") and (  # a command is the person's, never relayed
-        person_says(session, svc.cipher, pseudo, text, crisis, svc.render, cid) is not None
+    said = (  # a command is the person's, never relayed
+        None
+        if text.startswith("/")
+        else person_says(session, svc.cipher, pseudo, text, crisis, svc.render, cid)
     )
     return Turn(
-        relaying,
+        said is not None,
+        said.handoff.id if said is not None and said.raised else None,
         country,
         conversation.country_chosen,
         conversation.country_offered,
@@ -394,7 +403,8 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     handoff, message_ids = await svc.in_db(leave)
     if handoff is not None:
         svc.card("edit", handoff.id)
-        await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left")
+        await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left", in_thread=False)
+        await relay.delete_topic(context.bot, svc, handoff)  # what the volunteer read of them goes too
     for start in range(0, len(message_ids), 100):  # Telegram deletes up to 100 at once, within 48 h
         try:
             await context.bot.delete_messages(chat_id, message_ids[start : start + 100])

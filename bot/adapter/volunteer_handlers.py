@@ -8,12 +8,13 @@ of each other ("bénévole n°2") is their rank in the allowlist.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
@@ -23,16 +24,18 @@ from bot.adapter.handoff import (
     deliver_pending,
     keyboard,
     open_now,
+    open_topic,
+    rename_topic,
     send_user,
     user_keyboard,
 )
 from bot.adapter.services import Services, services
 from bot.handoff import service
 from bot.handoff.cards import waiting_time
-from bot.handoff.service import Relay
+from bot.handoff.service import Case, Tie
 from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES
 from bot.responses import in_register
-from bot.storage.handoffs import claimed_by, focus_of, volunteer_of, waiting
+from bot.storage.handoffs import claimed_by, volunteer_of, waiting
 from bot.storage.models import Handoff
 from core.limits import MAX_MESSAGE_CHARS
 
@@ -79,13 +82,52 @@ def volunteers_only(
     return checked
 
 
+def _thread(update: Update) -> int | None:
+    """The case thread an update comes from: a topic of the volunteer's private chat (in a private
+    chat, only topics carry a thread id), else None."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or chat.type != ChatType.PRIVATE:
+        return None
+    return message.message_thread_id
+
+
+TICKET_IN_TEXT = re.compile(r"#([A-Z2-9]{4})\b")
+
+
+def _replied_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The ticket of the bot's message a volunteer answers (a relayed « #K7QX › … », a card, an
+    alert): Telegram fills the quoted message, so it cannot be forged."""
+    message = update.effective_message
+    replied = message.reply_to_message if message else None
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    found = TICKET_IN_TEXT.search(replied.text or "")
+    return found.group(1) if found else None
+
+
 async def _reply(
     update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Answer in the chat of the update, else in the volunteer's private chat (a button outside a chat)."""
+    """Answer in the chat (and thread) of the update, else in the volunteer's private chat (a button
+    outside a chat)."""
     chat = update.effective_chat or update.effective_user
     if chat is not None:
-        await context.bot.send_message(chat.id, text, reply_markup=markup)
+        await context.bot.send_message(chat.id, text, reply_markup=markup, message_thread_id=_thread(update))
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, case: Case) -> None:
+    """Why a message or command went to nobody: which cases the volunteer holds and how to name one."""
+    tickets = ", ".join(f"#{t}" for t in case.held)
+    if case.tie == Tie.NOT_HELD:  # a stale thread or reply: say so, even when nothing else is held
+        text = svc.render(
+            "utter_volunteer_not_held", tickets=tickets or svc.render("utter_volunteer_none_held")
+        )
+    elif case.tie == Tie.AMBIGUOUS:
+        text = svc.render("utter_volunteer_ambiguous", count=len(case.held), tickets=tickets)
+    else:
+        text = svc.render("utter_volunteer_no_chat")
+    await _reply(update, context, text)
 
 
 QUESTIONS = {
@@ -199,20 +241,9 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servi
 async def on_ticket(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> None:
-    """/ticket CODE: which of my chats receives my messages."""
-    args = context.args or []
-    wanted = args[0].lstrip("#").upper() if args else ""
-
-    def focus(session: Session) -> list[str]:
-        held = [h.ticket for h in claimed_by(session, volunteer)]
-        if wanted in held:
-            volunteer_of(session, volunteer, svc.settings.volunteer_capacity).focus_ticket = wanted
-        return held
-
-    held = await svc.in_db(focus)
-    if wanted in held:
-        await _reply(update, context, svc.render("utter_volunteer_focus", ticket=wanted))
-    elif held:
+    """/ticket: the cases I hold, and how a message reaches one of them (never a "current" one)."""
+    held = await svc.in_db(lambda session: [h.ticket for h in claimed_by(session, volunteer)])
+    if held:
         await _reply(
             update,
             context,
@@ -249,8 +280,14 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
     try:
-        summary = card_text(svc, handoff, now) + "\n\n" + svc.render("utter_volunteer_claimed", ticket=ticket)
-        await context.bot.send_message(svc.volunteers[volunteer], summary)
+        topic = await open_topic(context.bot, svc, handoff, volunteer)
+        if topic is not None:
+            await svc.in_db(
+                partial(service.keep_topic, handoff_id=handoff.id, volunteer=volunteer, topic_id=topic)
+            )
+        summary = await card_text(svc, handoff, now)
+        summary += "\n\n" + svc.render("utter_volunteer_claimed", ticket=ticket)
+        await context.bot.send_message(svc.volunteers[volunteer], summary, message_thread_id=topic)
     except Forbidden:
         # The volunteer never opened a private chat with the bot: the request goes back.
         await svc.in_db(
@@ -272,11 +309,21 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 async def _current(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> Handoff | None:
-    """The volunteer's current chat, or a line saying they hold none."""
-    handoff = await svc.in_db(partial(focus_of, volunteer=volunteer))
-    if handoff is None:
-        await _reply(update, context, svc.render("utter_volunteer_no_chat"))
-    return handoff
+    """The case a command is for: the ticket typed after it, the thread it is written in, the message
+    it answers, or the volunteer's only case; else a line saying why none (never a guess)."""
+    args = context.args or []
+    case = await svc.in_db(
+        partial(
+            service.case_of,
+            volunteer=volunteer,
+            topic_id=_thread(update),
+            replied_ticket=_replied_ticket(update, context),
+            named=args[0] if args else None,
+        )
+    )
+    if case.handoff is None:
+        await _refuse(update, context, svc, case)
+    return case.handoff
 
 
 @volunteers_only
@@ -287,6 +334,9 @@ async def on_relacher(
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
+    await rename_topic(
+        context.bot, svc, handoff, svc.render("utter_volunteer_topic_released", ticket=handoff.ticket)
+    )
     handoff = await svc.in_db(
         partial(service.give_back, handoff_id=handoff.id, volunteer=volunteer, now=svc.clock())
     )
@@ -344,21 +394,24 @@ async def on_transfer_to(
     if handoff is None or target is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
-    try:  # the colleague must be reachable before the chat is theirs
+    try:  # the colleague must be reachable before the chat is theirs: a thread of its own in their chat
+        topic = await open_topic(context.bot, svc, handoff, target)
         await context.bot.send_message(
             svc.volunteers[target],
             svc.render(
                 "utter_volunteer_transferred_to",
                 number=svc.volunteer_number(volunteer),
                 ticket=ticket,
-                card=card_text(svc, handoff, now),
+                card=await card_text(svc, handoff, now),
             ),
+            message_thread_id=topic,
         )
     except Forbidden:
         await query.answer(svc.render("utter_volunteer_transfer_none"), show_alert=True)
         return
+    await rename_topic(context.bot, svc, handoff, svc.render("utter_volunteer_topic_moved", ticket=ticket))
     handoff = await svc.in_db(
-        partial(service.hand_over, ticket=ticket, volunteer=volunteer, target=target, now=now)
+        partial(service.hand_over, ticket=ticket, volunteer=volunteer, target=target, now=now, topic_id=topic)
     )
     await query.answer()
     await _reply(
@@ -379,6 +432,7 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
         partial(service.finish, handoff_id=handoff.id, volunteer=volunteer, now=svc.clock())
     )
     svc.card("edit", handoff.id)
+    await rename_topic(context.bot, svc, handoff)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
     choices = [(svc.render(f"utter_volunteer_outcome_{o}"), str(o)) for o in VOLUNTEER_OUTCOMES]
     await _choose(update, context, svc, "outcome", handoff.ticket, choices)
@@ -434,6 +488,7 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
         return
     await query.answer()
     svc.card("edit", handoff.id)
+    await rename_topic(context.bot, svc, handoff)
     await _reply(update, context, svc.render("utter_volunteer_blocked", ticket=ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_blocked")
 
@@ -442,7 +497,9 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 async def on_volunteer_text(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> None:
-    """A volunteer's private message goes to the person of the focused chat, exactly once."""
+    """A volunteer's private message goes to the person of the case it is tied to, exactly once:
+    written in the case's thread, or answering one of its messages, or the volunteer's only case.
+    Anything else is refused with the list of their cases: never sent to a guessed one."""
     message = update.effective_message
     if message is None or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
         return
@@ -450,6 +507,7 @@ async def on_volunteer_text(
         await _reply(update, context, svc.render("utter_volunteer_text_only"))
         return
     said = message.text[:MAX_MESSAGE_CHARS]
+    topic = _thread(update)
     relayed = await svc.in_db(
         partial(
             service.volunteer_says,
@@ -458,12 +516,23 @@ async def on_volunteer_text(
             volunteer=volunteer,
             wrap=lambda country: svc.render("utter_handoff_from_volunteer", country, text=said),
             default_country=svc.settings.default_country,
+            topic_id=topic,
+            replied_ticket=_replied_ticket(update, context),
         )
     )
-    if relayed == Relay.NO_CHAT:
-        await _reply(update, context, svc.render("utter_volunteer_no_chat"))
-    elif relayed == Relay.QUEUED:
-        await deliver_pending(context.bot, svc)
+    if relayed.duplicate:
+        return
+    handoff = relayed.case.handoff
+    if handoff is None:
+        await _refuse(update, context, svc, relayed.case)
+        return
+    await deliver_pending(context.bot, svc)
+    if topic is None:  # outside a thread, say where it went (a thread is its own echo)
+        await context.bot.send_message(
+            message.chat_id,
+            svc.render("utter_volunteer_sent_to", ticket=handoff.ticket),
+            reply_parameters=ReplyParameters(message.message_id),
+        )
 
 
 @volunteers_only

@@ -7,8 +7,10 @@ Labels only, never the person's words or identity. Every word comes from respons
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from bot.handoff.states import Status
 from bot.storage.handoffs import aware
@@ -22,6 +24,23 @@ class Render(Protocol):
 
 # The card's icon by status (responses/handoff.yml); a critical request still queued has its own.
 ICON_KEYS = {Status.QUEUED: "utter_volunteer_icon_queued", Status.CLAIMED: "utter_volunteer_icon_claimed"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the person is, as far as we know: a country code, and whether they chose it (else it is
+    the default country, which the card says: a Belgian teen who never said so reads as French)."""
+
+    country: str
+    chosen: bool
+
+
+def place_text(render: Render, place: Place, now: datetime) -> str:
+    """'Belgique · 23:40 chez la personne', or '… (pays non confirmé)'."""
+    country = default_directory().country(place.country)
+    local = now.astimezone(ZoneInfo(country.tz)).strftime("%H:%M")
+    key = "utter_volunteer_place" if place.chosen else "utter_volunteer_place_unconfirmed"
+    return render(key, land=country.name, time=local)
 
 
 def open_now(render: Render, country: str, now: datetime) -> str:
@@ -71,6 +90,7 @@ def card_text(
     handoff: Handoff,
     now: datetime,
     volunteer_number: Callable[[str], int],
+    place: Place,
     moved: bool = False,
 ) -> str:
     """What a volunteer sees of a request; a card ``moved`` to the bottom of the group is one line."""
@@ -86,10 +106,24 @@ def card_text(
         "utter_volunteer_card",
         **values,
         urgency=_label(render, "urgency", handoff.urgency),
+        place=place_text(render, place, now),
         situation=_label(render, "situation", handoff.situation),
         audience=_label(render, "audience", handoff.audience),
         minor=_label(render, "minor", minor),
         platform=handoff.platform or render("utter_volunteer_unknown"),
         steps=_steps(handoff.steps_given),
         waiting=waiting_time(handoff, now),
+    )
+
+
+def topic_name(render: Render, handoff: Handoff, place: Place) -> str:
+    """A case's thread as the volunteer's list of threads shows it: urgency, ticket, country, or that it
+    is over. Telegram allows 128 characters; this is about 20."""
+    if handoff.status not in (Status.QUEUED, Status.CLAIMED):
+        return render("utter_volunteer_topic_closed", ticket=handoff.ticket)
+    return render(
+        "utter_volunteer_topic_name",
+        urgency=_label(render, "urgency_icon", handoff.urgency),
+        ticket=handoff.ticket,
+        code=place.country,
     )

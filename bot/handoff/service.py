@@ -16,26 +16,28 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.handoff.cards import Render
+from bot.handoff.cards import Place, Render
 from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES, Outcome, Status, Trigger
 from bot.storage.cipher import ChatCipher
 from bot.storage.handoffs import (
     block,
     by_ticket,
+    by_topic,
     claim,
+    claimed_by,
     close,
-    focus_of,
     free_volunteers,
     is_blocked,
     open_handoff,
     queue_message,
+    raise_urgency,
     release,
     request_handoff,
     room,
     transfer,
     volunteer_of,
 )
-from bot.storage.models import Handoff
+from bot.storage.models import Conversation, Handoff
 from bot.storage.repository import chat_of, country_of, first_delivery, record_event
 from core.limits import MAX_MESSAGE_CHARS
 
@@ -70,6 +72,7 @@ def request(
     team: bool,
     open_hours: bool,
     volunteers: Sequence[str],
+    default_capacity: int,
 ) -> Requested:
     """Queue a request (labels only), or raise the urgency of the open one.
 
@@ -98,7 +101,7 @@ def request(
             else "utter_handoff_already_queued"
         )
         return Requested(key, handoff, new)
-    if not open_hours or free_volunteers(session, volunteers) == 0:
+    if not open_hours or free_volunteers(session, volunteers, default_capacity) == 0:
         handoff.nobody_told = True
         return Requested("utter_handoff_nobody", handoff, new)
     return Requested("utter_handoff_queued", handoff, new)
@@ -131,16 +134,27 @@ def reannounce(
     return Reannounced(handoff, tell_person, chat_id, country)
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Where a relayed message goes: a Telegram chat (None if gone), the case's thread in a
+    volunteer's chat (None without topics), and the person's pseudonym."""
+
+    chat_id: int | None
+    topic_id: int | None
+    pseudonym: str
+
+
 def recipient(
     session: Session, cipher: ChatCipher, volunteers: Mapping[str, int], handoff_id: int, to_volunteer: bool
-) -> tuple[int | None, str]:
-    """Whom a relayed message goes to (a Telegram id, None if gone), and the person's pseudonym."""
+) -> Recipient:
+    """Whom a relayed message goes to: the volunteer holding the case now (in its thread), or the person."""
     handoff = session.get(Handoff, handoff_id)
     if handoff is None:
-        return None, ""
+        return Recipient(None, None, "")
     if to_volunteer:
-        return (volunteers.get(handoff.volunteer) if handoff.volunteer else None), handoff.pseudonym
-    return chat_of(session, cipher, handoff.pseudonym), handoff.pseudonym
+        chat = volunteers.get(handoff.volunteer) if handoff.volunteer else None
+        return Recipient(chat, handoff.topic_id, handoff.pseudonym)
+    return Recipient(chat_of(session, cipher, handoff.pseudonym), None, handoff.pseudonym)
 
 
 def person(
@@ -148,6 +162,14 @@ def person(
 ) -> tuple[int | None, str]:
     """The person's chat (None once erased) and country, to tell them what became of their request."""
     return chat_of(session, cipher, pseudonym), country_of(session, pseudonym, default_country)
+
+
+def place_of(session: Session, pseudonym: str, default_country: str) -> Place:
+    """The person's country for the card, and whether they chose it."""
+    conversation = session.get(Conversation, pseudonym)
+    if conversation is None:
+        return Place(default_country, False)
+    return Place(conversation.country, conversation.country_chosen)
 
 
 def set_available(
@@ -226,11 +248,14 @@ def transferable(
     return handoff if room(session, target, default_capacity).free else None
 
 
-def hand_over(session: Session, ticket: str, volunteer: str, target: str, now: datetime) -> Handoff:
-    """The request is now ``target``'s (once the colleague was reached)."""
+def hand_over(
+    session: Session, ticket: str, volunteer: str, target: str, now: datetime, topic_id: int | None
+) -> Handoff:
+    """The request is now ``target``'s, in the thread opened in their chat (once they were reached)."""
     handoff = by_ticket(session, ticket)
     assert handoff is not None
     transfer(session, handoff, target, now)
+    handoff.topic_id = topic_id
     record_event(
         session, "handoff_transferred", handoff.pseudonym, ticket=ticket, volunteer=volunteer, to=target
     )
@@ -271,12 +296,73 @@ def block_held(session: Session, ticket: str, volunteer: str, reason: str, now: 
     return handoff
 
 
-class Relay(StrEnum):
-    """What became of a volunteer's message."""
+class Tie(StrEnum):
+    """How a volunteer's message or command was tied to one case, or why it could not be."""
 
-    QUEUED = "queued"  # in the outbox, for the person of the volunteer's current chat
-    NO_CHAT = "no_chat"  # the volunteer holds no chat: nothing relayed
-    DUPLICATE = "duplicate"  # Telegram delivered the update again: already relayed
+    NAMED = "named"  # a ticket typed after the command (/fin K7QX)
+    TOPIC = "topic"  # written in the case's thread
+    REPLY = "reply"  # a reply to one of the bot's messages about that case (#K7QX › …)
+    ONLY = "only"  # no thread, no reply, no ticket: the volunteer holds exactly one case
+    NO_CHAT = "no_chat"  # the volunteer holds no case
+    AMBIGUOUS = "ambiguous"  # several cases and nothing says which: refused, never guessed
+    NOT_HELD = "not_held"  # the thread, reply or ticket names a case this volunteer does not hold now
+
+
+@dataclass(frozen=True)
+class Case:
+    """The case a volunteer's message is for (None when refused), how it was tied, and the tickets
+    they hold (for the refusal's line)."""
+
+    handoff: Handoff | None
+    tie: Tie
+    held: tuple[str, ...]
+
+
+def case_of(
+    session: Session,
+    volunteer: str,
+    *,
+    topic_id: int | None = None,
+    replied_ticket: str | None = None,
+    named: str | None = None,
+) -> Case:
+    """The one case a volunteer's message is for: what they name, else the thread they write in, else
+    the message they answer; with none of these, their only case. Anything else is refused: a message
+    meant for one person must never reach another (two cases open, a thread of a case closed or
+    transferred, a reply to another case's message)."""
+    held = claimed_by(session, volunteer)
+    tickets = tuple(h.ticket for h in held)
+    wanted: str | None = None
+    tie = Tie.ONLY
+    if named:
+        wanted, tie = named.lstrip("#").upper(), Tie.NAMED
+    elif topic_id is not None:
+        handoff = by_topic(session, volunteer, topic_id)
+        wanted, tie = (handoff.ticket if handoff else "?"), Tie.TOPIC
+    elif replied_ticket:
+        wanted, tie = replied_ticket, Tie.REPLY
+    if wanted is not None:
+        found = next((h for h in held if h.ticket == wanted), None)
+        return Case(found, tie if found else Tie.NOT_HELD, tickets)
+    if len(held) == 1:
+        return Case(held[0], Tie.ONLY, tickets)
+    return Case(None, Tie.AMBIGUOUS if held else Tie.NO_CHAT, tickets)
+
+
+def keep_topic(session: Session, handoff_id: int, volunteer: str, topic_id: int) -> None:
+    """The case's thread in its volunteer's chat, once Telegram created it (if they still hold it)."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is not None and handoff.volunteer == volunteer and handoff.status == Status.CLAIMED:
+        handoff.topic_id = topic_id
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """What became of a volunteer's message: relayed to ``case.handoff`` (in the outbox), refused
+    (``case.handoff`` is None: the tie says why), or a re-delivery already relayed (``duplicate``)."""
+
+    case: Case
+    duplicate: bool = False
 
 
 def volunteer_says(
@@ -286,20 +372,30 @@ def volunteer_says(
     volunteer: str,
     wrap: Callable[[str], str],
     default_country: str,
-) -> Relay:
-    """Queue a volunteer's message for the person of their current chat, exactly once per update.
-
-    ``wrap(country)`` is the text as the person reads it (their country's helplines filled in).
-    """
+    *,
+    topic_id: int | None,
+    replied_ticket: str | None,
+) -> Relayed:
+    """Queue a volunteer's message for the person of the case it is tied to (case_of), exactly once
+    per update. ``wrap(country)`` is the text as the person reads it (their country's helplines)."""
     if not first_delivery(session, update_id):
-        return Relay.DUPLICATE
-    handoff = focus_of(session, volunteer)
-    if handoff is None:
-        return Relay.NO_CHAT
+        return Relayed(Case(None, Tie.NO_CHAT, ()), duplicate=True)
+    case = case_of(session, volunteer, topic_id=topic_id, replied_ticket=replied_ticket)
+    if case.handoff is None:
+        return Relayed(case)
+    handoff = case.handoff
     text = wrap(country_of(session, handoff.pseudonym, default_country))
     queue_message(session, cipher, handoff, to_volunteer=False, text=text)
-    record_event(session, "relay_to_user", handoff.pseudonym, ticket=handoff.ticket)
-    return Relay.QUEUED
+    record_event(session, "relay_to_user", handoff.pseudonym, ticket=handoff.ticket, tie=case.tie)
+    return Relayed(case)
+
+
+@dataclass(frozen=True)
+class PersonSaid:
+    """The person's message went to their volunteer's case; ``raised``: it made the case critical."""
+
+    handoff: Handoff
+    raised: bool
 
 
 def person_says(
@@ -310,13 +406,17 @@ def person_says(
     crisis: bool,
     render: Render,
     correlation: str,
-) -> Handoff | None:
+) -> PersonSaid | None:
     """Queue the person's message for their volunteer if a volunteer holds their request (the
-    request, else None); a crisis message also queues an alert. The caller writes the update id in
-    the same unit of work, so the relayed text is neither lost nor doubled."""
+    request, else None); a crisis message also queues an alert and raises the case to critical (its
+    card and thread say so, and a transfer carries it). The caller writes the update id in the same
+    unit of work, so the relayed text is neither lost nor doubled."""
     handoff = open_handoff(session, pseudonym)
     if handoff is None or handoff.status != Status.CLAIMED:
         return None
+    raised = crisis and raise_urgency(handoff, "critical")
+    if raised:
+        record_event(session, "handoff_raised", pseudonym, ticket=handoff.ticket, urgency="critical")
     text = render("utter_volunteer_user_message", ticket=handoff.ticket, text=message[:MAX_MESSAGE_CHARS])
     queue_message(session, cipher, handoff, True, text)
     if crisis:
@@ -331,4 +431,4 @@ def person_says(
         correlation=correlation,
         crisis=crisis,
     )
-    return handoff
+    return PersonSaid(handoff, raised)

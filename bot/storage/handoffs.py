@@ -20,7 +20,6 @@ from bot.storage.cipher import ChatCipher
 from bot.storage.models import Block, Handoff, Outbox, Volunteer
 
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud between volunteers
-DEFAULT_CAPACITY = 2
 
 
 def _new_ticket(session: Session) -> str:
@@ -47,8 +46,7 @@ def request_handoff(
     urgency = urgency if urgency in URGENCY_RANK else "low"
     existing = open_handoff(session, pseudonym)
     if existing is not None:
-        if URGENCY_RANK[urgency] < existing.urgency_rank:
-            existing.urgency, existing.urgency_rank = urgency, URGENCY_RANK[urgency]
+        raise_urgency(existing, urgency)
         return existing, False
     minor = payload.get("minor")
     steps = payload.get("steps_given")
@@ -72,6 +70,14 @@ def request_handoff(
     session.add(handoff)
     session.flush()
     return handoff, True
+
+
+def raise_urgency(handoff: Handoff, urgency: str) -> bool:
+    """Raise a request's urgency, never lower it; True if it rose (its card must say so)."""
+    if URGENCY_RANK[urgency] >= handoff.urgency_rank:
+        return False
+    handoff.urgency, handoff.urgency_rank = urgency, URGENCY_RANK[urgency]
+    return True
 
 
 def last_closed(session: Session, pseudonym: str) -> Handoff | None:
@@ -125,8 +131,9 @@ def claimed_by(session: Session, volunteer: str) -> Sequence[Handoff]:
     return session.scalars(query).all()
 
 
-def volunteer_of(session: Session, pseudonym: str, capacity: int = DEFAULT_CAPACITY) -> Volunteer:
-    """The volunteer's row, created (not available, default capacity) on first use."""
+def volunteer_of(session: Session, pseudonym: str, capacity: int) -> Volunteer:
+    """The volunteer's row, created on first use (not available, with the configured capacity:
+    VOLUNTEER_CAPACITY, the caller's ``capacity``)."""
     volunteer = session.get(Volunteer, pseudonym)
     if volunteer is None:
         volunteer = Volunteer(pseudonym=pseudonym, available=False, capacity=capacity)
@@ -149,7 +156,7 @@ class Room:
         return self.available and self.load < self.capacity
 
 
-def room(session: Session, volunteer: str, default_capacity: int = DEFAULT_CAPACITY) -> Room:
+def room(session: Session, volunteer: str, default_capacity: int) -> Room:
     """The one rule for "has room": claims, transfers and the queue's "nobody free" all ask here."""
     row = volunteer_of(session, volunteer, default_capacity)
     load = session.scalar(
@@ -160,10 +167,10 @@ def room(session: Session, volunteer: str, default_capacity: int = DEFAULT_CAPAC
     return Room(load=load or 0, capacity=row.capacity, available=row.available)
 
 
-def free_volunteers(session: Session, allowlist: Sequence[str]) -> int:
+def free_volunteers(session: Session, allowlist: Sequence[str], default_capacity: int) -> int:
     """How many allowlisted volunteers are available with room for one more chat."""
     known = session.scalars(select(Volunteer.pseudonym).where(Volunteer.pseudonym.in_(allowlist)))
-    return sum(room(session, volunteer).free for volunteer in known)
+    return sum(room(session, volunteer, default_capacity).free for volunteer in known)
 
 
 def claim(session: Session, ticket: str, volunteer: str, now: datetime) -> Handoff | None:
@@ -179,7 +186,6 @@ def claim(session: Session, ticket: str, volunteer: str, now: datetime) -> Hando
     handoff = by_ticket(session, ticket)
     assert handoff is not None
     session.refresh(handoff)
-    volunteer_of(session, volunteer).focus_ticket = ticket
     return handoff
 
 
@@ -191,25 +197,26 @@ def release(session: Session, handoff: Handoff, now: datetime) -> None:
         None,
         now,
     )
+    handoff.topic_id = None  # the case's thread was in the previous volunteer's chat
 
 
 def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetime) -> None:
-    handoff.volunteer, handoff.claimed_at = to_volunteer, now
-    volunteer_of(session, to_volunteer).focus_ticket = handoff.ticket
+    handoff.volunteer, handoff.claimed_at, handoff.topic_id = to_volunteer, now, None
 
 
 def close(session: Session, handoff: Handoff, now: datetime, status: Status = Status.CLOSED) -> None:
     handoff.status, handoff.closed_at = status, now  # messages still in the outbox are delivered
 
 
-def focus_of(session: Session, volunteer: str) -> Handoff | None:
-    """The chat a volunteer's messages go to: the focused ticket, else the one claimed last."""
-    held = claimed_by(session, volunteer)
-    focus = volunteer_of(session, volunteer).focus_ticket
-    for handoff in held:
-        if handoff.ticket == focus:
-            return handoff
-    return held[-1] if held else None
+def by_topic(session: Session, volunteer: str, topic_id: int) -> Handoff | None:
+    """The request whose thread is ``topic_id`` in ``volunteer``'s private chat (the latest, whatever
+    its status: a closed case's thread must be recognised to be refused)."""
+    query = (
+        select(Handoff)
+        .where(Handoff.volunteer == volunteer, Handoff.topic_id == topic_id)
+        .order_by(Handoff.id.desc())
+    )
+    return session.scalars(query).first()
 
 
 def due_for_reannounce(session: Session, now: datetime, delays_s: Mapping[str, int]) -> Sequence[Handoff]:

@@ -117,14 +117,14 @@ class SentMessage(Base):
 
 
 class Volunteer(Base):
-    """A volunteer of the allowlist, by pseudonym: availability, capacity, current ticket."""
+    """A volunteer of the allowlist, by pseudonym: availability and capacity (VOLUNTEER_CAPACITY
+    until they choose theirs with /capacite)."""
 
     __tablename__ = "volunteers"
 
     pseudonym: Mapped[str] = mapped_column(String(32), primary_key=True)
     available: Mapped[bool] = mapped_column(Boolean, default=False)
-    capacity: Mapped[int] = mapped_column(Integer, default=2)
-    focus_ticket: Mapped[str | None] = mapped_column(String(8), default=None)
+    capacity: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
@@ -155,6 +155,8 @@ class Handoff(Base):
     announcements: Mapped[int] = mapped_column(Integer, default=1)
     nobody_told: Mapped[bool] = mapped_column(Boolean, default=False)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The case's thread (a topic) in its volunteer's private chat; None without topics, or while queued.
+    topic_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     volunteer: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -27,6 +27,9 @@ class FakeTelegram:
     next_message_id: int = 1000
     # Status codes to answer the next sendMessage calls with (429, 5xx), then normal service.
     failures: list[int] = field(default_factory=list)
+    # Topics in the bot's private chats (BotFather's threaded mode), as getMe reports them.
+    topics: bool = True
+    next_thread_id: int = 500
 
     def push(self, update: dict[str, Any]) -> None:
         with self.lock:
@@ -50,7 +53,7 @@ class FakeTelegram:
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
-            return BOT_USER
+            return {**BOT_USER, "has_topics_enabled": self.topics}
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             time.sleep(0.05)
@@ -62,12 +65,25 @@ class FakeTelegram:
             self.calls.append((method, params))
             if method == "sendMessage":
                 self.next_message_id += 1
-                return {
+                sent = {
                     "message_id": self.next_message_id,
                     "date": int(time.time()),
                     "chat": {"id": int(params["chat_id"]), "type": "private"},
                     "text": params.get("text", ""),
                     "from": BOT_USER,
+                }
+                if params.get("message_thread_id"):
+                    sent["message_thread_id"] = int(params["message_thread_id"])
+                    sent["is_topic_message"] = True
+                return sent
+            if method == "createForumTopic":
+                if not self.topics:
+                    return None  # never asked: the adapter reads has_topics_enabled first
+                self.next_thread_id += 1
+                return {
+                    "message_thread_id": self.next_thread_id,
+                    "name": params["name"],
+                    "icon_color": 7322096,
                 }
         return True
 

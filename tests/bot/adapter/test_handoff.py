@@ -26,7 +26,7 @@ from bot.storage.models import AuditEvent, Handoff, Outbox
 from tests.bot.adapter.harness import start, stop
 from tests.bot.fake_engine import FakeEngine
 from tests.bot.fake_engine import running as engine_running
-from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.fake_telegram import BOT_USER, FakeTelegram
 from tests.bot.fake_telegram import running as telegram_running
 from tests.net import sqlite_bytes
 from tests.pg import postgres_server
@@ -85,16 +85,35 @@ class World:
         self.next_id += 1
         return self.next_id
 
-    def says(self, who: dict[str, Any], text: str, update_id: int | None = None) -> int:
-        """A private message from ``who``; returns its update id (to deliver it again)."""
+    def says(
+        self,
+        who: dict[str, Any],
+        text: str,
+        update_id: int | None = None,
+        *,
+        thread: int | None = None,
+        answering: str | None = None,
+    ) -> int:
+        """A private message from ``who``, in a topic (``thread``) or answering one of the bot's messages
+        (``answering``: its text, as Telegram quotes it); returns its update id (to deliver it again)."""
         uid = update_id or self._id()
-        message = {
+        message: dict[str, Any] = {
             "message_id": uid,
             "date": int(time.time()),
             "from": {**who, "is_bot": False},
             "chat": {"id": who["id"], "type": "private", "first_name": who["first_name"]},
             "text": text,
         }
+        if thread is not None:
+            message |= {"message_thread_id": thread, "is_topic_message": True}
+        if answering is not None:
+            message["reply_to_message"] = {
+                "message_id": 1,
+                "date": int(time.time()),
+                "from": BOT_USER,
+                "chat": message["chat"],
+                "text": answering,
+            }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self.telegram.push({"update_id": uid, "message": message})
@@ -137,6 +156,17 @@ class World:
         while len([t for t in self.to(who) if words in t]) < at_least and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         return len([t for t in self.to(who) if words in t])
+
+    def thread_of(self, who: Person, ticket: str) -> int:
+        """The case's topic in a volunteer's private chat (where the bot told them they hold it)."""
+        for p in self.telegram.sent():
+            if int(p["chat_id"]) == who["id"] and f"#{ticket}" in p["text"] and p.get("message_thread_id"):
+                return int(p["message_thread_id"])
+        raise AssertionError(f"no thread for #{ticket} in {self.to(who)}")
+
+    def sent_to(self, who: Person, words: str) -> list[dict[str, Any]]:
+        """The bot's sendMessage calls to ``who`` containing ``words``, with all their parameters."""
+        return [p for p in self.telegram.sent() if int(p["chat_id"]) == who["id"] and words in p["text"]]
 
     def alerts(self) -> list[str]:
         return [p.get("text", "") for p in self.telegram.sent("answerCallbackQuery")]
@@ -200,10 +230,11 @@ ON_BOTH = pytest.mark.parametrize(
 @pytest.fixture()
 async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
     env = dict(getattr(request, "param", {}))
+    topics = env.pop("TOPICS", "on") == "on"  # BotFather's threaded mode, as getMe reports it
     if env.get("DATABASE_URL") == "postgresql":  # asked for here: the SQLite runs need no server
         env["DATABASE_URL"] = fresh_postgres_database(request.getfixturevalue("postgres_url"))
     engine_spec = FakeEngine(reply=[{"text": "Je t'écoute."}], script=SCRIPT)
-    with telegram_running(FakeTelegram()) as telegram, engine_running(engine_spec) as engine:
+    with telegram_running(FakeTelegram(topics=topics)) as telegram, engine_running(engine_spec) as engine:
         w = World(telegram, engine, settings_for(telegram, engine, tmp_path, **env), tmp_path / "relais.db")
         w.app = build_application(w.settings)
         await start(w.app)
@@ -225,6 +256,145 @@ async def claimed_by_claire(w: World, user: dict[str, Any] = ALICE) -> str:
     await w.until(user, "Un·e bénévole est là")
     await w.until(CLAIRE, f"Tu as pris #{ticket}")
     return ticket
+
+
+async def two_cases_for_claire(w: World) -> tuple[str, str]:
+    """Claire holds Inès's sextortion case, then Lucas's harassment case: two chats open at once."""
+    first = await claimed_by_claire(w)
+    w.says(BOB, "il me harcèle")
+    await w.until(BOB, "Ta demande est dans la file")
+    await w.count(GROUP, "Demande #", 2)
+    second = w.card_ticket()
+    w.presses(CLAIRE, f"claim:{second}", in_group=True)
+    await w.until(CLAIRE, f"Tu as pris #{second}")
+    return first, second
+
+
+@ON_BOTH
+async def test_with_two_cases_open_a_reply_reaches_the_person_of_its_thread_and_nobody_else(
+    world: World,
+) -> None:
+    """The bug of a volunteer's day: « Surtout ne paie pas… », written for the sextortion case, reached
+    the harassment case because replies went to the chat claimed last. Each case has its own thread."""
+    w = world
+    sextortion, harassment = await two_cases_for_claire(w)
+    inès_thread, lucas_thread = w.thread_of(CLAIRE, sextortion), w.thread_of(CLAIRE, harassment)
+    assert inès_thread != lucas_thread
+    names = [c["name"] for c in w.telegram.sent("createForumTopic")]
+    assert names == [f"🟠 #{sextortion} · FR", f"🟡 #{harassment} · FR"]
+
+    w.says(ALICE, "il veut 200 euros avant ce soir")
+    relayed = await w.until(CLAIRE, f"#{sextortion} › il veut 200 euros")
+    [sent] = w.sent_to(CLAIRE, relayed)
+    assert sent["message_thread_id"] == inès_thread and sent["protect_content"] is True
+
+    w.says(CLAIRE, "Surtout ne paie pas, tu n'y es pour rien.", thread=inès_thread)
+    await w.until(ALICE, "💬 Surtout ne paie pas")
+    w.says(CLAIRE, "Tu peux me dire depuis quand ça dure ?", thread=lucas_thread)
+    await w.until(BOB, "💬 Tu peux me dire depuis quand")
+    await asyncio.sleep(0.3)
+    assert not any("ne paie pas" in t for t in w.to(BOB))
+    assert not any("depuis quand" in t for t in w.to(ALICE))
+
+    # Outside any thread, with two cases open, nothing is guessed: the message goes to nobody.
+    w.says(CLAIRE, "Tu es toujours là ?")
+    refusal = await w.until(CLAIRE, "je n'ai envoyé ce message à personne")
+    assert f"#{sextortion}" in refusal and f"#{harassment}" in refusal
+    await asyncio.sleep(0.3)
+    assert not any("toujours là" in t for t in w.to(ALICE) + w.to(BOB))
+
+    # Answering one of Lucas's relayed messages ties the reply to Lucas, and says so.
+    w.says(BOB, "depuis la rentrée")
+    quoted = await w.until(CLAIRE, f"#{harassment} › depuis la rentrée")
+    w.says(CLAIRE, "Merci de me le dire.", answering=quoted)
+    await w.until(BOB, "💬 Merci de me le dire.")
+    assert await w.until(CLAIRE, f"→ #{harassment}")
+    assert not any("Merci de me le dire" in t for t in w.to(ALICE))
+
+    # A command in a thread is for that thread's case.
+    w.says(CLAIRE, "/fin", thread=lucas_thread)
+    await w.until(BOB, "La conversation avec le ou la bénévole est terminée")
+    statuses = {h.ticket: h.status for h in w.handoffs()}
+    assert statuses == {sextortion: "claimed", harassment: "closed"}
+    renamed = [e for e in w.telegram.sent("editForumTopic") if e["message_thread_id"] == lucas_thread]
+    assert renamed[-1]["name"] == f"☑️ #{harassment} · close"
+    w.says(CLAIRE, "encore un mot", thread=lucas_thread)  # the closed case's thread relays nothing
+    assert "n'est plus à toi" in await w.until(CLAIRE, "n'est plus à toi")
+    await asyncio.sleep(0.3)
+    assert not any("encore un mot" in t for t in w.to(BOB) + w.to(ALICE))
+
+
+@pytest.mark.parametrize("world", [{"TOPICS": "off"}], indirect=True)
+async def test_without_topics_a_message_is_tied_by_a_reply_or_to_the_only_case_never_guessed(
+    world: World,
+) -> None:
+    w = world
+    first = await claimed_by_claire(w)
+    assert not w.telegram.sent("createForumTopic")
+    w.says(CLAIRE, "Je suis là.")  # one case: it goes there, and the volunteer sees where
+    await w.until(ALICE, "💬 Je suis là.")
+    assert await w.until(CLAIRE, f"→ #{first}")
+    w.says(BOB, "il me harcèle")
+    await w.count(GROUP, "Demande #", 2)
+    second = w.card_ticket()
+    w.presses(CLAIRE, f"claim:{second}", in_group=True)
+    await w.until(CLAIRE, f"Tu as pris #{second}")
+    w.says(CLAIRE, "Et maintenant ?")
+    await w.until(CLAIRE, "je n'ai envoyé ce message à personne")
+    w.says(CLAIRE, "/fin")  # a command too: which case?
+    assert await w.count(CLAIRE, "je n'ai envoyé ce message à personne", 2) == 2
+    w.says(CLAIRE, f"/fin {first.lower()}")  # named: that one
+    await w.until(ALICE, "La conversation avec le ou la bénévole est terminée")
+    await asyncio.sleep(0.3)
+    assert not any("Et maintenant" in t for t in w.to(ALICE) + w.to(BOB))
+    assert {h.ticket: h.status for h in w.handoffs()} == {first: "closed", second: "claimed"}
+
+
+async def test_after_a_transfer_the_old_thread_relays_nothing_and_the_new_holder_sees_the_crisis(
+    world: World,
+) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    old_thread = w.thread_of(CLAIRE, ticket)
+    w.says(ALICE, "jveux plus etre la")
+    await w.until(CLAIRE, f"ALERTE #{ticket}")
+    # The crisis raised the case: the group's card and the thread's name say critical now.
+    edits = await w.telegram.wait_for(2, "editMessageText")
+    assert "critique" in edits[-1]["text"]
+    assert any(e["name"].startswith("🔴") for e in w.telegram.sent("editForumTopic"))
+
+    w.presses(CLAIRE, f"transfer:{ticket}:2")
+    handed = await w.until(DAVID, f"te passe #{ticket}")
+    assert "critique" in handed and "Pays : France" in handed  # the card as it is now, not as claimed
+    new_thread = w.thread_of(DAVID, ticket)
+    assert any(
+        e["message_thread_id"] == old_thread and "transférée" in e["name"]
+        for e in w.telegram.sent("editForumTopic")
+    )
+    w.says(CLAIRE, "je reviens", thread=old_thread)
+    await w.until(CLAIRE, "n'est plus à toi")
+    w.says(DAVID, "Je prends le relais, tu es en sécurité là où tu es ?", thread=new_thread)
+    await w.until(ALICE, "💬 Je prends le relais")
+    await asyncio.sleep(0.3)
+    assert not any("je reviens" in t for t in w.to(ALICE))
+
+
+async def test_the_card_says_the_country_and_the_local_time_and_oubli_deletes_the_thread(
+    world: World,
+) -> None:
+    w = world
+    w.says(ALICE, "/start BE")  # a Belgian school's poster: the country is set by the link
+    await w.until(ALICE, "écoute")
+    ticket = await claimed_by_claire(w)
+    card = await w.until(CLAIRE, f"Tu as pris #{ticket}")
+    assert "Pays : Belgique ·" in card and "chez la personne" in card
+    assert w.telegram.sent("createForumTopic")[-1]["name"].endswith("· BE")
+    thread = w.thread_of(CLAIRE, ticket)
+    w.says(ALICE, "/oubli")
+    left = await w.until(CLAIRE, "effacé la conversation")
+    assert not w.sent_to(CLAIRE, left)[0].get("message_thread_id")  # said outside the thread that goes
+    deleted = await w.telegram.wait_for(1, "deleteForumTopic")
+    assert deleted[0]["message_thread_id"] == thread and int(deleted[0]["chat_id"]) == CLAIRE["id"]
 
 
 @ON_BOTH

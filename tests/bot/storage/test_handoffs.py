@@ -12,6 +12,7 @@ from bot.handoff.states import Trigger
 from bot.storage.cipher import ChatCipher
 from bot.storage.db import transaction
 from bot.storage.handoffs import (
+    Room,
     block,
     claim,
     due_for_reannounce,
@@ -20,6 +21,7 @@ from bot.storage.handoffs import (
     pending_messages,
     queue_message,
     request_handoff,
+    room,
     take_card,
     volunteer_of,
     waiting,
@@ -118,10 +120,23 @@ def test_free_volunteers_count_availability_and_capacity(database: Database) -> 
     ticket = ask(factory, "p1", "high", NOW)
     with transaction(factory) as session:
         volunteer_of(session, "v1", 1).available = True
-        volunteer_of(session, "v2").available = False
-        assert free_volunteers(session, ["v1", "v2"]) == 1
+        volunteer_of(session, "v2", 3).available = False
+        assert free_volunteers(session, ["v1", "v2"], 3) == 1
         assert claim(session, ticket, "v1", NOW) is not None
-        assert free_volunteers(session, ["v1", "v2"]) == 0  # v1 is at capacity
+        assert free_volunteers(session, ["v1", "v2"], 3) == 0  # v1 is at capacity
+
+
+def test_a_volunteer_first_seen_gets_the_configured_capacity_wherever_they_are_first_seen(
+    database: Database,
+) -> None:
+    """VOLUNTEER_CAPACITY is the one default: a room check, a claim or /dispo creating the row all use
+    it (a claim used to create it with a capacity of 2 written in the storage module)."""
+    _, factory = database
+    ticket = ask(factory, "p1", "high", NOW)
+    with transaction(factory) as session:
+        assert claim(session, ticket, "v5", NOW) is not None
+        assert room(session, "v5", 5) == Room(load=1, capacity=5, available=False)
+        assert volunteer_of(session, "v6", 4).capacity == 4
 
 
 def test_relayed_messages_are_encrypted_until_delivered_and_erased_with_the_conversation(

@@ -1,0 +1,29 @@
+"""One thread per case: handoffs.topic_id (the case's topic in its volunteer's private chat);
+volunteers.focus_ticket dropped (a volunteer's message goes to the case it is tied to, never to a
+"current" one guessed from the last claim).
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("handoffs") as batch:
+        batch.add_column(sa.Column("topic_id", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("volunteers") as batch:
+        batch.drop_column("focus_ticket")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("volunteers") as batch:
+        batch.add_column(sa.Column("focus_ticket", sa.String(8), nullable=True))
+    with op.batch_alter_table("handoffs") as batch:
+        batch.drop_column("topic_id")
