@@ -110,6 +110,25 @@ class RasaClient:
         """Erase what the engine keeps of a conversation (its tracker, which holds the texts)."""
         await self._call(sender_id, "PUT", f"/conversations/{sender_id}/tracker/events", [])
 
+    async def recent_texts(self, sender_id: str, limit: int) -> list[str]:
+        """The person's last ``limit`` messages as the engine's tracker holds them (typed text only: a
+        button's payload or a command is not something they wrote). The tracker is erased after an
+        hour without a message, or on /oubli: then there is nothing to read."""
+        response = await self._call(sender_id, "GET", f"/conversations/{sender_id}/tracker", None)
+        try:
+            events = response.json().get("events") or []
+        except (ValueError, AttributeError) as error:
+            raise EngineUnavailable(type(error).__name__) from error
+        texts = [
+            str(e["text"])
+            for e in events
+            if isinstance(e, dict)
+            and e.get("event") == "user"
+            and e.get("text")
+            and not str(e["text"]).startswith("/")
+        ]
+        return texts[-limit:]
+
     async def ready(self) -> bool:
         """True when the engine has a model loaded and answers."""
         try:

@@ -150,7 +150,7 @@ def build_application(settings: Settings) -> RelaisApp:
     app.add_handler(CommandHandler("oubli", user.on_oubli, filters=PRIVATE))
     app.add_handler(CommandHandler("stop", user.on_stop, filters=PRIVATE))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, user.on_help))
-    app.add_handler(CallbackQueryHandler(user.on_handoff_button, pattern=r"^(handoff|feedback):"))
+    app.add_handler(CallbackQueryHandler(user.on_handoff_button, pattern=r"^(handoff|feedback|context):"))
     app.add_handler(CallbackQueryHandler(user.on_button))
     app.add_handler(MessageHandler(MEDIA & PRIVATE, user.on_media))
     app.add_handler(MessageHandler(filters.TEXT & PRIVATE, user.on_text))

@@ -18,7 +18,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.adapter.bundle import bundle
 from bot.adapter.services import Services
+from bot.engine import BotMessage, EngineUnavailable
 from bot.handoff import cards, service
 from bot.handoff.states import Status, Trigger
 from bot.responses import in_register, load_buttons
@@ -32,6 +34,7 @@ from bot.storage.handoffs import (
 )
 from bot.storage.models import Handoff
 from bot.storage.repository import remember_sent
+from core.limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger("relais.handoff")
 
@@ -99,6 +102,51 @@ async def delete_topic(bot: Bot, svc: Services, handoff: Handoff) -> None:
         await bot.delete_forum_topic(svc.volunteers[handoff.volunteer], handoff.topic_id)
     except TelegramError as error:
         log.info("topic_not_deleted ticket=%s error=%s", handoff.ticket, type(error).__name__)
+
+
+# The person's last messages to the bot, shown to their volunteer only if they said yes (one tap).
+# Twenty turns cover the triage of a long story (the e2e conversations take 4 to 12) and fit in one
+# or two Telegram messages.
+CONTEXT_TURNS = 20
+
+
+async def show_context(bot: Bot, svc: Services, handoff: Handoff) -> None:
+    """What the person wrote to the bot before the hand-off, read from the engine's tracker (no text is
+    stored for this), in the case's thread, protected from forwarding; the ids are kept to delete it."""
+    if not handoff.context_consent or handoff.volunteer not in svc.volunteers:
+        return
+    try:
+        texts: list[str] | None = await svc.engine.recent_texts(handoff.pseudonym, CONTEXT_TURNS)
+    except EngineUnavailable:
+        texts = None
+    if texts is None:
+        parts = [BotMessage(svc.render("utter_volunteer_context_unavailable", ticket=handoff.ticket))]
+    elif not texts:
+        parts = [BotMessage(svc.render("utter_volunteer_context_empty", ticket=handoff.ticket))]
+    else:  # one message if it fits, else as few as Telegram's 4,096 characters allow (bundle)
+        parts = [BotMessage(svc.render("utter_volunteer_context", ticket=handoff.ticket, count=len(texts)))]
+        parts += [
+            BotMessage(svc.render("utter_volunteer_context_line", text=t[:MAX_MESSAGE_CHARS])) for t in texts
+        ]
+    chat = svc.volunteers[handoff.volunteer]
+    shown = [
+        (
+            await bot.send_message(chat, part.text, message_thread_id=handoff.topic_id, protect_content=True)
+        ).message_id
+        for part in bundle(parts)
+    ]
+    await svc.in_db(partial(service.keep_context, handoff_id=handoff.id, message_ids=shown))
+
+
+async def hide_context(bot: Bot, svc: Services, handoff: Handoff, volunteer: str | None) -> None:
+    """Delete the context shown to ``volunteer`` (/fin, /oubli, a release, a transfer)."""
+    shown = await svc.in_db(partial(service.drop_context, handoff_id=handoff.id))
+    if not shown or volunteer not in svc.volunteers:
+        return
+    try:
+        await bot.delete_messages(svc.volunteers[volunteer], shown)
+    except TelegramError as error:  # older than 48 h, or already deleted by the volunteer
+        log.info("context_not_deleted ticket=%s error=%s", handoff.ticket, type(error).__name__)
 
 
 async def to_volunteer(bot: Bot, svc: Services, handoff: Handoff, text: str, **kwargs: Any) -> None:

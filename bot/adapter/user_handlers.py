@@ -23,7 +23,7 @@ from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id, services
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
-from bot.handoff.service import person_says, trigger_of
+from bot.handoff.service import consent, person_says, trigger_of
 from bot.handoff.states import Status, Trigger
 from bot.responses import degraded_reply, in_register
 from bot.storage.handoffs import close, last_closed, open_handoff
@@ -404,6 +404,7 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left", in_thread=False)
+        await relay.hide_context(context.bot, svc, handoff, handoff.volunteer)
         await relay.delete_topic(context.bot, svc, handoff)  # what the volunteer read of them goes too
     for start in range(0, len(message_ids), 100):  # Telegram deletes up to 100 at once, within 48 h
         try:
@@ -457,6 +458,14 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                 record_event(
                     session, "handoff_feedback", pseudo, ticket=closed.ticket, useful=closed.feedback
                 )
+        elif choice in ("context:yes", "context:no"):
+            handoff = consent(session, pseudo, given=choice == "context:yes")
+            shared = (
+                "utter_handoff_context_shared"
+                if choice == "context:yes"
+                else "utter_handoff_context_declined"
+            )
+            key = shared if handoff is not None else "utter_adapter_button_expired"
         elif choice.startswith("handoff:"):
             key = "utter_handoff_nothing_to_cancel"
         else:
@@ -468,6 +477,11 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
     await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(in_register(key, audience), country))
+    if choice.startswith("context:") and handoff is not None:
+        if handoff.context_consent:
+            await relay.show_context(context.bot, svc, handoff)
+        else:
+            await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_context_declined")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,11 +22,13 @@ from telegram.ext import ContextTypes
 from bot.adapter.handoff import (
     card_text,
     deliver_pending,
+    hide_context,
     keyboard,
     open_now,
     open_topic,
     rename_topic,
     send_user,
+    show_context,
     user_keyboard,
 )
 from bot.adapter.services import Services, services
@@ -334,6 +336,7 @@ async def on_relacher(
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
+    await hide_context(context.bot, svc, handoff, volunteer)
     await rename_topic(
         context.bot, svc, handoff, svc.render("utter_volunteer_topic_released", ticket=handoff.ticket)
     )
@@ -396,6 +399,12 @@ async def on_transfer_to(
         return
     try:  # the colleague must be reachable before the chat is theirs: a thread of its own in their chat
         topic = await open_topic(context.bot, svc, handoff, target)
+        alerts = await svc.in_db(partial(service.alerts_of, handoff=handoff))
+        said = (
+            svc.render("utter_volunteer_transfer_alerts", count=alerts)
+            if alerts
+            else svc.render("utter_volunteer_transfer_no_alert")
+        )
         await context.bot.send_message(
             svc.volunteers[target],
             svc.render(
@@ -403,6 +412,7 @@ async def on_transfer_to(
                 number=svc.volunteer_number(volunteer),
                 ticket=ticket,
                 card=await card_text(svc, handoff, now),
+                alerts=said,
             ),
             message_thread_id=topic,
         )
@@ -410,6 +420,7 @@ async def on_transfer_to(
         await query.answer(svc.render("utter_volunteer_transfer_none"), show_alert=True)
         return
     await rename_topic(context.bot, svc, handoff, svc.render("utter_volunteer_topic_moved", ticket=ticket))
+    await hide_context(context.bot, svc, handoff, volunteer)  # the context moves with the case
     handoff = await svc.in_db(
         partial(service.hand_over, ticket=ticket, volunteer=volunteer, target=target, now=now, topic_id=topic)
     )
@@ -418,6 +429,7 @@ async def on_transfer_to(
         update, context, svc.render("utter_volunteer_transferred_from", ticket=ticket, number=number)
     )
     svc.card("edit", handoff.id)
+    await show_context(context.bot, svc, handoff)
     await _tell_user(context, svc, handoff, "utter_handoff_transferred")
 
 
@@ -433,6 +445,7 @@ async def on_fin(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
     )
     svc.card("edit", handoff.id)
     await rename_topic(context.bot, svc, handoff)
+    await hide_context(context.bot, svc, handoff, volunteer)
     await _tell_user(context, svc, handoff, "utter_handoff_closed")
     choices = [(svc.render(f"utter_volunteer_outcome_{o}"), str(o)) for o in VOLUNTEER_OUTCOMES]
     await _choose(update, context, svc, "outcome", handoff.ticket, choices)
@@ -489,6 +502,7 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     await query.answer()
     svc.card("edit", handoff.id)
     await rename_topic(context.bot, svc, handoff)
+    await hide_context(context.bot, svc, handoff, volunteer)
     await _reply(update, context, svc.render("utter_volunteer_blocked", ticket=ticket))
     await _tell_user(context, svc, handoff, "utter_handoff_blocked")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff.cards import Place, Render
@@ -37,7 +38,7 @@ from bot.storage.handoffs import (
     transfer,
     volunteer_of,
 )
-from bot.storage.models import Conversation, Handoff
+from bot.storage.models import AuditEvent, Conversation, Handoff
 from bot.storage.repository import chat_of, country_of, first_delivery, record_event
 from core.limits import MAX_MESSAGE_CHARS
 
@@ -262,6 +263,17 @@ def hand_over(
     return handoff
 
 
+def alerts_of(session: Session, handoff: Handoff) -> int:
+    """How many crisis alerts this case raised during the relay (from the audit, no text), so that a
+    transfer carries them: the colleague must know a suicide alert fired a minute ago."""
+    events = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.pseudonym == handoff.pseudonym, AuditEvent.event_type == "relay_to_volunteer"
+        )
+    )
+    return sum(1 for e in events if e.details.get("ticket") == handoff.ticket and e.details.get("crisis"))
+
+
 def _held(session: Session, ticket: str, volunteer: str, status: Status) -> Handoff | None:
     """The request ``ticket`` if it is ``volunteer``'s and in ``status`` (a forged or stale
     button finds None)."""
@@ -354,6 +366,33 @@ def keep_topic(session: Session, handoff_id: int, volunteer: str, topic_id: int)
     handoff = session.get(Handoff, handoff_id)
     if handoff is not None and handoff.volunteer == volunteer and handoff.status == Status.CLAIMED:
         handoff.topic_id = topic_id
+
+
+def consent(session: Session, pseudonym: str, given: bool) -> Handoff | None:
+    """The person's one tap: may their volunteer read what they wrote to the bot before? Only while a
+    volunteer holds their request (None otherwise: an old button)."""
+    handoff = open_handoff(session, pseudonym)
+    if handoff is None or handoff.status != Status.CLAIMED:
+        return None
+    handoff.context_consent = given
+    record_event(session, "context_shared" if given else "context_declined", pseudonym, ticket=handoff.ticket)
+    return handoff
+
+
+def keep_context(session: Session, handoff_id: int, message_ids: list[int]) -> None:
+    """The ids of the volunteer-side messages showing the context (to delete them later)."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is not None:
+        handoff.context_messages = [*handoff.context_messages, *message_ids]
+
+
+def drop_context(session: Session, handoff_id: int) -> list[int]:
+    """The ids of the messages showing the context, forgotten here: the caller deletes them."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or not handoff.context_messages:
+        return []
+    shown, handoff.context_messages = list(handoff.context_messages), []
+    return shown
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,7 @@ def release(session: Session, handoff: Handoff, now: datetime) -> None:
         now,
     )
     handoff.topic_id = None  # the case's thread was in the previous volunteer's chat
+    handoff.context_consent = None  # the next volunteer is someone else: the person is asked again
 
 
 def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetime) -> None:

@@ -157,6 +157,11 @@ class Handoff(Base):
     card_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # The case's thread (a topic) in its volunteer's private chat; None without topics, or while queued.
     topic_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The person's one-tap answer: may the volunteer read what they wrote to the bot before? (None: not
+    # asked yet.) The text is read from the engine's tracker when shown, never stored here; only the ids
+    # of the volunteer-side messages that show it, to delete them at /fin, /oubli or a transfer.
+    context_consent: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    context_messages: Mapped[list[int]] = mapped_column(JSON, default=list)
     volunteer: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)

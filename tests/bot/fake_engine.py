@@ -44,6 +44,16 @@ def running(engine: FakeEngine, port: int = 0) -> Iterator[FakeEngine]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            engine.paths.append(self.path)
+            parts = self.path.split("?")[0].split("/")
+            if len(parts) == 4 and parts[1] == "conversations" and parts[3] == "tracker":
+                # Rasa's tracker as GET /conversations/<id>/tracker returns it: the user events, in order.
+                said = [r for r in engine.received if r.get("sender") == parts[2]]
+                if parts[2] in engine.forgotten:
+                    said = []
+                events = [{"event": "user", "text": r.get("message", "")} for r in said]
+                self._send(200, json.dumps({"sender_id": parts[2], "events": events}).encode())
+                return
             self._send(200, json.dumps({"model_file": "fake.tar.gz"}).encode())
 
         def do_POST(self) -> None:  # noqa: N802

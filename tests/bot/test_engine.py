@@ -82,3 +82,19 @@ async def test_the_http_api_gets_the_token_and_the_channel_does_not() -> None:
         "/webhooks/rest/webhook",
         "/conversations/pseudo1/tracker/events?token=s3cret-token",
     ]
+
+
+async def test_recent_texts_are_the_persons_typed_messages_from_the_tracker_with_the_token() -> None:
+    """What a volunteer may read with consent: typed text only (a button's payload or a command is not
+    the person's words), the last ``limit``, nothing once the tracker was erased."""
+    with running(FakeEngine(reply=[{"text": "ok"}])) as engine:
+        client = RasaClient(engine.url, token="s3cret-token")  # noqa: S106 - a test value
+        for text in ("/greet", "il a mes photos", "/next_step", "il veut 200 euros", "ce soir"):
+            await client.send("pseudo1", text)
+        await client.send("pseudo2", "un autre")
+        assert await client.recent_texts("pseudo1", 2) == ["il veut 200 euros", "ce soir"]
+        assert await client.recent_texts("pseudo1", 20) == ["il a mes photos", "il veut 200 euros", "ce soir"]
+        await client.forget("pseudo1")
+        assert await client.recent_texts("pseudo1", 20) == []
+        await client.aclose()
+    assert "/conversations/pseudo1/tracker?token=s3cret-token" in engine.paths

@@ -397,6 +397,62 @@ async def test_the_card_says_the_country_and_the_local_time_and_oubli_deletes_th
     assert deleted[0]["message_thread_id"] == thread and int(deleted[0]["chat_id"]) == CLAIRE["id"]
 
 
+async def test_with_consent_the_volunteer_reads_what_the_person_wrote_before_until_fin(world: World) -> None:
+    w = world
+    w.says(ALICE, "il a des photos de moi")
+    w.says(ALICE, "il dit qu'il les envoie à ma classe ce soir")
+    await w.count(ALICE, "écoute", 2)
+    ticket = await claimed_by_claire(w)
+    question = w.sent_to(ALICE, "Tu es d'accord ?")[-1]
+    assert [b[0]["callback_data"] for b in question["reply_markup"]["inline_keyboard"]] == [
+        "context:yes",
+        "context:no",
+    ]
+    assert not any("📜" in t for t in w.to(CLAIRE))  # nothing before the person says yes
+    w.presses(ALICE, "context:yes")
+    await w.until(ALICE, "c'est transmis")
+    shown = await w.until(CLAIRE, f"📜 #{ticket}")
+    assert "› il a des photos de moi" in shown and "› il dit qu'il les envoie à ma classe ce soir" in shown
+    [sent] = w.sent_to(CLAIRE, "📜")
+    assert sent["protect_content"] is True and sent["message_thread_id"] == w.thread_of(CLAIRE, ticket)
+    assert [h.context_messages for h in w.handoffs()] != [[]]
+
+    w.says(CLAIRE, "/fin")
+    deleted = await w.telegram.wait_for(1, "deleteMessages")
+    assert int(deleted[0]["chat_id"]) == CLAIRE["id"] and len(deleted[0]["message_ids"]) == 1
+    assert [h.context_messages for h in w.handoffs()] == [[]]
+
+
+async def test_without_consent_nothing_is_shown_and_a_transfer_carries_the_alerts(world: World) -> None:
+    w = world
+    w.says(ALICE, "il a des photos de moi")
+    await w.until(ALICE, "écoute")
+    ticket = await claimed_by_claire(w)
+    w.presses(ALICE, "context:no")
+    await w.until(ALICE, "rien n'est montré")
+    assert "préfère raconter" in await w.until(CLAIRE, "préfère raconter")
+    w.says(ALICE, "jveux plus etre la")
+    await w.until(CLAIRE, f"ALERTE #{ticket}")
+    w.presses(CLAIRE, f"transfer:{ticket}:2")
+    handed = await w.until(DAVID, f"te passe #{ticket}")
+    assert "1 alerte(s) de crise" in handed
+    await asyncio.sleep(0.3)
+    assert not any("📜" in t for t in w.to(CLAIRE) + w.to(DAVID))
+
+
+async def test_a_transfer_moves_the_context_to_the_new_volunteer(world: World) -> None:
+    w = world
+    w.says(ALICE, "il a des photos de moi")
+    await w.until(ALICE, "écoute")
+    ticket = await claimed_by_claire(w)
+    w.presses(ALICE, "context:yes")
+    await w.until(CLAIRE, f"📜 #{ticket}")
+    w.presses(CLAIRE, f"transfer:{ticket}:2")
+    assert "› il a des photos de moi" in await w.until(DAVID, f"📜 #{ticket}")
+    deleted = await w.telegram.wait_for(1, "deleteMessages")
+    assert int(deleted[0]["chat_id"]) == CLAIRE["id"]  # Claire no longer holds it: her copy goes
+
+
 @ON_BOTH
 async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World) -> None:
     w = world

@@ -1,4 +1,6 @@
 """One thread per case: handoffs.topic_id (the case's topic in its volunteer's private chat);
+handoffs.context_consent and context_messages (whether the person let the volunteer read what they
+wrote before, and the ids of the messages that show it, deleted at /fin or /oubli: ids, never text);
 volunteers.focus_ticket dropped (a volunteer's message goes to the case it is tied to, never to a
 "current" one guessed from the last claim).
 
@@ -18,6 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("handoffs") as batch:
         batch.add_column(sa.Column("topic_id", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("context_consent", sa.Boolean(), nullable=True))
+        batch.add_column(
+            sa.Column("context_messages", sa.JSON(), server_default=sa.text("'[]'"), nullable=False)
+        )
     with op.batch_alter_table("volunteers") as batch:
         batch.drop_column("focus_ticket")
 
@@ -26,4 +32,6 @@ def downgrade() -> None:
     with op.batch_alter_table("volunteers") as batch:
         batch.add_column(sa.Column("focus_ticket", sa.String(8), nullable=True))
     with op.batch_alter_table("handoffs") as batch:
+        batch.drop_column("context_messages")
+        batch.drop_column("context_consent")
         batch.drop_column("topic_id")
