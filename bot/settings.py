@@ -23,17 +23,27 @@ PLACEHOLDERS = frozenset({"changeme", "change-me", "xxx", "todo", "your-token", 
 COUNTRIES = frozenset(default_directory().countries)  # responses/helplines.yml
 # Unclaimed requests are announced again after these delays (seconds), by urgency.
 DEFAULT_DELAYS_S = {"critical": 120, "high": 300, "medium": 900, "low": 900}
+# A request still unclaimed past its target (seconds) alerts the coordinators, once per stay in the
+# queue: what helplines commit to for the most urgent contacts (critical 2 min, high 5 min).
+DEFAULT_WAIT_TARGETS_S = {"critical": 120, "high": 300}
 
 
-def _delays(text: str | None) -> dict[str, int]:
-    """HANDOFF_DELAYS like 'critical=120,high=300' over the defaults."""
-    delays = dict(DEFAULT_DELAYS_S)
+def _delays(
+    text: str | None, name: str = "HANDOFF_DELAYS", defaults: Mapping[str, int] = DEFAULT_DELAYS_S
+) -> dict[str, int]:
+    """Seconds by urgency, like 'critical=120,high=300', over the defaults."""
+    delays = dict(defaults)
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        name, _, seconds = part.partition("=")
-        if name.strip() not in delays or not seconds.strip().isdigit() or int(seconds) < 1:
-            raise ValueError(f"HANDOFF_DELAYS: {part!r} should look like 'critical=120'")
-        delays[name.strip()] = int(seconds)
+        urgency, _, seconds = part.partition("=")
+        if urgency.strip() not in DEFAULT_DELAYS_S or not seconds.strip().isdigit() or int(seconds) < 1:
+            raise ValueError(f"{name}: {part!r} should look like 'critical=120'")
+        delays[urgency.strip()] = int(seconds)
     return delays
+
+
+def _ids(text: str | None) -> frozenset[int]:
+    """Telegram ids separated by commas or semicolons."""
+    return frozenset(int(v) for v in (text or "").replace(";", ",").split(",") if v.strip())
 
 
 def sqlite_url(var_dir: Path) -> str:
@@ -69,6 +79,12 @@ class Settings:
     rasa_token: str | None = field(default=None, repr=False)
     helpline_chat_id: int | None = None
     helpline_volunteer_ids: frozenset[int] = frozenset()
+    # Coordinators: mentioned in the group when a request waits past its target; may read /stats.
+    helpline_coordinator_ids: frozenset[int] = frozenset()
+    wait_targets_s: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WAIT_TARGETS_S))
+    # The one check-in « ça va mieux ? » a person may ask for after a chat: this many hours later, at
+    # the first daytime hour of their country, and never after 72 h (then it is dropped).
+    checkin_after_h: int = 24
     default_country: str = "FR"
     retention_days: int = 30
     helpline_hours: StaffedHours = field(
@@ -107,11 +123,9 @@ class Settings:
         try:
             key = load_or_create_key(var_dir / "secret" / "pseudonym.key", values.get("PSEUDONYM_KEY"))
             chat_id = int(values["HELPLINE_CHAT_ID"]) if values.get("HELPLINE_CHAT_ID") else None
-            volunteers = frozenset(
-                int(v)
-                for v in values.get("HELPLINE_VOLUNTEER_IDS", "").replace(";", ",").split(",")
-                if v.strip()
-            )
+            volunteers = _ids(values.get("HELPLINE_VOLUNTEER_IDS"))
+            coordinators = _ids(values.get("HELPLINE_COORDINATOR_IDS"))
+            targets = _delays(values.get("WAIT_TARGETS"), "WAIT_TARGETS", DEFAULT_WAIT_TARGETS_S)
             retention = number("RETENTION_DAYS", "retention_days")
             webhook_port = number("TELEGRAM_WEBHOOK_PORT", "telegram_webhook_port")
             max_rate = number("TELEGRAM_MAX_RATE", "telegram_max_rate")
@@ -120,10 +134,15 @@ class Settings:
             )
             delays = _delays(values.get("HANDOFF_DELAYS"))
             capacity = number("VOLUNTEER_CAPACITY", "volunteer_capacity")
+            checkin = number("CHECKIN_AFTER_H", "checkin_after_h")
         except (ValueError, KeyError) as error:
             raise SettingsError(str(error)) from error
         if retention < 1:
             raise SettingsError("RETENTION_DAYS must be at least 1.")
+        if not 1 <= checkin <= 48:
+            raise SettingsError(
+                "CHECKIN_AFTER_H must be between 1 and 48 hours (the check-in comes within 72 h)."
+            )
         if not 1 <= capacity <= 10:
             raise SettingsError("VOLUNTEER_CAPACITY must be between 1 and 10 simultaneous chats.")
         return cls(
@@ -140,11 +159,14 @@ class Settings:
             rasa_token=values.get("RASA_TOKEN"),
             helpline_chat_id=chat_id,
             helpline_volunteer_ids=volunteers,
+            helpline_coordinator_ids=coordinators,
+            wait_targets_s=targets,
             default_country=country,
             retention_days=retention,
             helpline_hours=hours,
             handoff_delays_s=delays,
             volunteer_capacity=capacity,
+            checkin_after_h=checkin,
         )
 
 

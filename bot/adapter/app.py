@@ -5,9 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 from functools import partial
 
-from telegram import Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    Update,
+)
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -20,7 +29,7 @@ from telegram.ext import (
 
 from bot.adapter import user_handlers as user
 from bot.adapter import volunteer_handlers as vol
-from bot.adapter.handoff import card_worker, queue_job
+from bot.adapter.handoff import card_worker, checkin_job, queue_job
 from bot.adapter.services import RelaisApp, Services
 from bot.adapter.transport import RetryingRequest
 from bot.engine import EngineUnavailable, RasaClient
@@ -45,6 +54,7 @@ MEDIA = (
 )
 PURGE_EVERY_S = 3600
 FORGET_EVERY_S = 300
+CHECKIN_EVERY_S = 60  # check-ins are due to the hour: a minute late is on time
 VOLUNTEER_COMMANDS = {
     "dispo": vol.on_dispo,
     "pause": vol.on_pause,
@@ -55,7 +65,11 @@ VOLUNTEER_COMMANDS = {
     "transferer": vol.on_transferer,
     "fin": vol.on_fin,
     "bloquer": vol.on_bloquer,
+    "stats": vol.on_stats,
 }
+# What Telegram's command menu offers, per chat: people see theirs, volunteers theirs (set at start).
+PEOPLE_COMMANDS = ("start", "aide", "urgence", "pays", "preuves", "oubli", "stop")
+COORDINATOR_COMMANDS = ("stats",)
 
 
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,6 +93,27 @@ async def forget_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("engine_forget count=%s", len(idle))
 
 
+async def scope_commands(bot: Bot, svc: Services) -> None:
+    """Each audience's command menu: every private chat gets the people's, each volunteer's chat the
+    volunteers', a coordinator's /stats. A chat Telegram does not know yet (never opened) is skipped."""
+
+    def menu(names: Iterable[str]) -> list[BotCommand]:
+        return [BotCommand(name, svc.render(f"utter_command_{name}")) for name in names]
+
+    scopes: list[tuple[BotCommandScope, list[BotCommand]]] = [
+        (BotCommandScopeAllPrivateChats(), menu(PEOPLE_COMMANDS))
+    ]
+    volunteers = menu(["aide", *VOLUNTEER_COMMANDS])
+    scopes += [(BotCommandScopeChat(uid), volunteers) for uid in sorted(svc.settings.helpline_volunteer_ids)]
+    coordinators = svc.settings.helpline_coordinator_ids - svc.settings.helpline_volunteer_ids
+    scopes += [(BotCommandScopeChat(uid), menu(COORDINATOR_COMMANDS)) for uid in sorted(coordinators)]
+    for scope, commands in scopes:
+        try:
+            await bot.set_my_commands(commands, scope=scope)
+        except TelegramError as error:
+            log.info("commands_not_set scope=%s error=%s", scope.type, type(error).__name__)
+
+
 def build_application(settings: Settings) -> RelaisApp:
     """The application: services created in post_init, closed in post_shutdown."""
     assert settings.telegram_bot_token is not None
@@ -98,11 +133,13 @@ def build_application(settings: Settings) -> RelaisApp:
         app.bot_data["card_worker"] = asyncio.get_running_loop().create_task(
             card_worker(app.bot, app.bot_data["services"])
         )
+        await scope_commands(app.bot, app.bot_data["services"])
         if app.job_queue is not None:
             app.job_queue.run_repeating(purge_job, interval=PURGE_EVERY_S, first=5)
             app.job_queue.run_repeating(forget_job, interval=FORGET_EVERY_S, first=30)
             # Also resumes after a restart: pending relayed messages, unclaimed requests.
             app.job_queue.run_repeating(queue_job, interval=settings.queue_check_s, first=0.5)
+            app.job_queue.run_repeating(checkin_job, interval=CHECKIN_EVERY_S, first=10)
 
     async def post_shutdown(app: RelaisApp) -> None:
         app.bot_data["card_worker"].cancel()  # cards still waiting are posted by queue_job after a restart
@@ -150,7 +187,9 @@ def build_application(settings: Settings) -> RelaisApp:
     app.add_handler(CommandHandler("oubli", user.on_oubli, filters=PRIVATE))
     app.add_handler(CommandHandler("stop", user.on_stop, filters=PRIVATE))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, user.on_help))
-    app.add_handler(CallbackQueryHandler(user.on_handoff_button, pattern=r"^(handoff|feedback|context):"))
+    app.add_handler(
+        CallbackQueryHandler(user.on_handoff_button, pattern=r"^(handoff|feedback|context|survey|checkin):")
+    )
     app.add_handler(CallbackQueryHandler(user.on_button))
     app.add_handler(MessageHandler(MEDIA & PRIVATE, user.on_media))
     app.add_handler(MessageHandler(filters.TEXT & PRIVATE, user.on_text))

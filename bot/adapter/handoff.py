@@ -7,6 +7,7 @@ marks the update as processed, deleted once Telegram accepted the message.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -14,7 +15,8 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
@@ -221,11 +223,44 @@ async def _card_operation(bot: Bot, svc: Services, kind: str, handoff_id: int) -
         return
     now = svc.clock()
     moving = kind == "repost" and handoff.status == Status.QUEUED  # claimed meanwhile: an edit says so
+    if kind == "late":
+        await _late_alert(bot, svc, handoff, now)
+        return
     if handoff.card_message_id and kind in ("edit", "repost"):  # 0: being posted, nothing to edit yet
         await _edit_card(bot, svc, handoff, now, moved=moving)
     if moving or (kind == "post" and await svc.in_db(partial(take_card, handoff_id=handoff.id))):
         card = await post_card(bot, svc, handoff, now)
         await svc.in_db(partial(keep_card, handoff_id=handoff.id, card=card))
+
+
+async def _late_alert(bot: Bot, svc: Services, handoff: Handoff, now: datetime) -> None:
+    """A request waits past its target: the coordinators are mentioned in the group, with the wait,
+    as an answer to its card (a tap on the quote brings them to the button)."""
+    if handoff.status != Status.QUEUED:
+        return  # claimed meanwhile
+    mentions = " ".join(
+        f'<a href="tg://user?id={uid}">{html.escape(svc.render("utter_volunteer_coordinator"))}</a>'
+        for uid in sorted(svc.settings.helpline_coordinator_ids)
+    )
+    text = html.escape(
+        svc.render(
+            "utter_volunteer_late",
+            ticket=handoff.ticket,
+            urgency=svc.render(f"utter_volunteer_urgency_{handoff.urgency}"),
+            waiting=cards.waiting_time(handoff, now),
+        )
+    )
+    reply = (
+        ReplyParameters(handoff.card_message_id, allow_sending_without_reply=True)
+        if handoff.card_message_id
+        else None
+    )
+    await bot.send_message(
+        svc.settings.helpline_chat_id,  # type: ignore[arg-type]
+        f"{text} {mentions}".strip(),
+        parse_mode=ParseMode.HTML,
+        reply_parameters=reply,
+    )
 
 
 async def _edit_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, moved: bool) -> None:
@@ -296,7 +331,14 @@ async def request(
     hours = svc.settings.helpline_hours.describe(
         svc.render("utter_hours_days").split(), svc.render("utter_hours_none")
     )
-    text = svc.render(key, country, open_now=open_now(svc, country, now), hours=hours)
+    wait = (
+        svc.render("utter_handoff_wait_usual", minutes=max(1, round(result.wait_s / 60)))
+        if result.wait_s is not None
+        else svc.render("utter_handoff_wait_unknown")
+    )
+    text = svc.render(
+        key, country, open_now=open_now(svc, country, now), hours=hours, place=result.place, wait=wait
+    )
     await send_user(bot, svc, pseudonym, chat_id, text, reply_markup=user_keyboard(svc, key))
 
 
@@ -344,6 +386,25 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
     return sent
 
 
+async def checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: the « ça va mieux ? » a person asked for after a chat, once, in their daytime."""
+    svc: Services = context.application.bot_data["services"]
+    due = await svc.in_db(partial(service.due_checkins, cipher=svc.cipher, now=svc.clock()))
+    for checkin in due:
+        key = in_register("utter_handoff_checkin", checkin.audience)
+        try:
+            await send_user(
+                context.bot,
+                svc,
+                checkin.pseudonym,
+                checkin.chat_id,
+                svc.render(key, checkin.country),
+                reply_markup=user_keyboard(svc, key),
+            )
+        except TelegramError as error:  # blocked the bot since: nothing more to do
+            log.info("checkin_not_sent error=%s", type(error).__name__)
+
+
 async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every few seconds: deliver what is pending, re-announce requests nobody claimed in time."""
     svc: Services = context.application.bot_data["services"]
@@ -357,6 +418,9 @@ async def queue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     due = await svc.in_db(
         lambda session: [h.id for h in due_for_reannounce(session, now, svc.settings.handoff_delays_s)]
     )
+    targets = svc.settings.wait_targets_s
+    for handoff_id in await svc.in_db(partial(service.overdue, now=now, targets_s=targets)):
+        svc.card("late", handoff_id)  # the coordinators, by mention, in the group (its rate limit)
     for handoff_id in due:
         announced = await svc.in_db(
             partial(

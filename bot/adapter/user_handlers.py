@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,10 +23,10 @@ from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id, services
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
-from bot.handoff.service import consent, person_says, trigger_of
+from bot.handoff.service import SURVEY_CHOICES, answer_survey, consent, person_says, trigger_of
 from bot.handoff.states import Status, Trigger
 from bot.responses import degraded_reply, in_register
-from bot.storage.handoffs import close, last_closed, open_handoff
+from bot.storage.handoffs import close, open_handoff
 from bot.storage.models import Conversation, Handoff
 from bot.storage.repository import (
     choose_country,
@@ -451,13 +451,8 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             key = "utter_handoff_cancelled"
             close(session, handoff, now, status=Status.CANCELLED)
             record_event(session, "handoff_cancelled", pseudo, ticket=handoff.ticket)
-        elif choice in ("feedback:yes", "feedback:no"):
-            key, closed = "utter_handoff_feedback_thanks", last_closed(session, pseudo)
-            if closed is not None and closed.feedback is None:
-                closed.feedback = choice.split(":")[1]
-                record_event(
-                    session, "handoff_feedback", pseudo, ticket=closed.ticket, useful=closed.feedback
-                )
+        elif choice in SURVEY_CHOICES:
+            key = answer_survey(session, pseudo, choice, now, timedelta(hours=svc.settings.checkin_after_h))
         elif choice in ("context:yes", "context:no"):
             handoff = consent(session, pseudo, given=choice == "context:yes")
             shared = (
@@ -476,7 +471,9 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if choice == "handoff:cancel" and handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
-    await relay.send_user(context.bot, svc, pseudo, chat_id, svc.text(in_register(key, audience), country))
+    key = in_register(key, audience)
+    text = svc.render(key, country, open_now=relay.open_now(svc, country, now))
+    await relay.send_user(context.bot, svc, pseudo, chat_id, text, reply_markup=relay.user_keyboard(svc, key))
     if choice.startswith("context:") and handoff is not None:
         if handoff.context_consent:
             await relay.show_context(context.bot, svc, handoff)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Coroutine
+from datetime import UTC, timedelta
 from functools import partial
 from typing import Any
 
@@ -32,7 +33,7 @@ from bot.adapter.handoff import (
     user_keyboard,
 )
 from bot.adapter.services import Services, services
-from bot.handoff import service
+from bot.handoff import service, stats
 from bot.handoff.cards import waiting_time
 from bot.handoff.service import Case, Tie
 from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES
@@ -547,6 +548,37 @@ async def on_volunteer_text(
             svc.render("utter_volunteer_sent_to", ticket=handoff.ticket),
             reply_parameters=ReplyParameters(message.message_id),
         )
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats, for volunteers and coordinators: today and the last 7 days, from the audit events."""
+    svc = services(context)
+    user = update.effective_user
+    allowed = svc.settings.helpline_volunteer_ids | svc.settings.helpline_coordinator_ids
+    if user is None or user.id not in allowed:
+        log.warning("stats_refused")
+        if update.effective_chat is not None:
+            await context.bot.send_message(
+                update.effective_chat.id, svc.render("utter_volunteer_not_allowed")
+            )
+        return
+    now = svc.clock()
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def both(session: Session) -> tuple[stats.Figures, stats.Figures]:
+        return stats.figures(session, midnight), stats.figures(session, now - timedelta(days=7))
+
+    today, week = await svc.in_db(both)
+    number = svc.volunteer_number
+    await _reply(
+        update,
+        context,
+        svc.render(
+            "utter_stats",
+            today=stats.report(svc.render, svc.render("utter_stats_today"), today, number),
+            week=stats.report(svc.render, svc.render("utter_stats_week"), week, number),
+        ),
+    )
 
 
 @volunteers_only

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff.cards import Place, Render
 from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES, Outcome, Status, Trigger
+from bot.handoff.stats import usual_wait_s
 from bot.storage.cipher import ChatCipher
 from bot.storage.handoffs import (
+    aware,
     block,
     by_ticket,
     by_topic,
@@ -29,8 +32,11 @@ from bot.storage.handoffs import (
     close,
     free_volunteers,
     is_blocked,
+    last_closed,
+    late,
     open_handoff,
     queue_message,
+    queue_place,
     raise_urgency,
     release,
     request_handoff,
@@ -40,6 +46,7 @@ from bot.storage.handoffs import (
 )
 from bot.storage.models import AuditEvent, Conversation, Handoff
 from bot.storage.repository import chat_of, country_of, first_delivery, record_event
+from core.helplines import default_directory
 from core.limits import MAX_MESSAGE_CHARS
 
 KNOWN = {"situation": "none", "urgency": "low", "audience": "unknown"}
@@ -61,6 +68,8 @@ class Requested:
     key: str
     handoff: Handoff | None
     new: bool
+    place: int = 0  # its position in the queue (1: next to be claimed)
+    wait_s: float | None = None  # the usual wait for its urgency (None: too few claims to say)
 
 
 def request(
@@ -105,7 +114,8 @@ def request(
     if not open_hours or free_volunteers(session, volunteers, default_capacity) == 0:
         handoff.nobody_told = True
         return Requested("utter_handoff_nobody", handoff, new)
-    return Requested("utter_handoff_queued", handoff, new)
+    wait = usual_wait_s(session, handoff.urgency, now)
+    return Requested("utter_handoff_queued", handoff, new, queue_place(session, handoff), wait)
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,18 @@ class Recipient:
     chat_id: int | None
     topic_id: int | None
     pseudonym: str
+
+
+def overdue(session: Session, now: datetime, targets_s: Mapping[str, int]) -> list[int]:
+    """Requests waiting past their target: marked (the coordinators are alerted once per stay in the
+    queue) and audited; their ids, for the alerts."""
+    found = late(session, now, targets_s)
+    for handoff in found:
+        handoff.late_alerted = True
+        record_event(
+            session, "handoff_late", handoff.pseudonym, ticket=handoff.ticket, urgency=handoff.urgency
+        )
+    return [h.id for h in found]
 
 
 def recipient(
@@ -306,6 +328,82 @@ def block_held(session: Session, ticket: str, volunteer: str, reason: str, now: 
         session, "pseudonym_blocked", handoff.pseudonym, ticket=ticket, volunteer=volunteer, reason=reason
     )
     return handoff
+
+
+def answer_survey(
+    session: Session, pseudonym: str, choice: str, now: datetime, checkin_after: timedelta
+) -> str:
+    """The person's taps after /fin, each audited (labels only): « utile ? » (feedback:yes|no), « tu
+    reviendrais ? » (survey:return:yes|no), the check-in offer (checkin:yes|no), and the check-in's
+    answer (checkin:better|worse). Returns the key of the reply; an answer given twice counts once."""
+    closed = last_closed(session, pseudonym)
+    conversation = session.get(Conversation, pseudonym)
+    if closed is None or conversation is None:
+        return "utter_adapter_button_expired"
+    answer = choice.rsplit(":", 1)[-1]
+    if choice.startswith("feedback:"):
+        if closed.feedback is None:
+            closed.feedback = answer
+            record_event(session, "handoff_feedback", pseudonym, ticket=closed.ticket, useful=answer)
+        return "utter_handoff_feedback_thanks"
+    if choice.startswith("survey:return:"):
+        record_event(
+            session, "handoff_survey", pseudonym, ticket=closed.ticket, question="return", answer=answer
+        )
+        return "utter_handoff_checkin_offer"
+    if choice == "checkin:yes":
+        conversation.checkin_due = now + checkin_after
+        record_event(session, "checkin_planned", pseudonym, ticket=closed.ticket)
+        return "utter_handoff_checkin_planned"
+    if choice == "checkin:no":
+        conversation.checkin_due = None
+        return "utter_handoff_checkin_declined"
+    record_event(session, "checkin_answer", pseudonym, ticket=closed.ticket, answer=answer)
+    return "utter_handoff_checkin_better" if answer == "better" else "utter_handoff_checkin_worse"
+
+
+# The check-in comes in the person's daytime (a message at 3 a.m. wakes a teen, or a parent who reads
+# it over their shoulder) and within 72 h of the chat's end: CHECKIN_AFTER_H (24) + up to 48 h.
+CHECKIN_HOURS = range(9, 20)
+CHECKIN_LATEST = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    pseudonym: str
+    chat_id: int
+    country: str
+    audience: str
+
+
+def due_checkins(session: Session, cipher: ChatCipher, now: datetime) -> list[CheckIn]:
+    """The check-ins to send now, each forgotten as it is taken (sent once at most); those past their
+    window are dropped unsent."""
+    query = select(Conversation).where(Conversation.checkin_due.is_not(None))
+    out = []
+    for conversation in session.scalars(query):
+        due = aware(conversation.checkin_due)  # type: ignore[arg-type]
+        if now < due:
+            continue
+        local = now.astimezone(ZoneInfo(default_directory().country(conversation.country).tz))
+        if now - due > CHECKIN_LATEST:
+            conversation.checkin_due = None
+            record_event(session, "checkin_dropped", conversation.pseudonym)
+            continue
+        if local.hour not in CHECKIN_HOURS:
+            continue
+        conversation.checkin_due = None
+        chat_id = chat_of(session, cipher, conversation.pseudonym)
+        if chat_id is not None:
+            record_event(session, "checkin_sent", conversation.pseudonym)
+            out.append(CheckIn(conversation.pseudonym, chat_id, conversation.country, conversation.audience))
+    return out
+
+
+SURVEY_CHOICES = frozenset(
+    {"feedback:yes", "feedback:no", "survey:return:yes", "survey:return:no"}
+    | {f"checkin:{a}" for a in ("yes", "no", "better", "worse")}
+)
 
 
 class Tie(StrEnum):

@@ -104,6 +104,26 @@ def waiting(session: Session) -> Sequence[Handoff]:
     return session.scalars(query).all()
 
 
+def queue_place(session: Session, handoff: Handoff) -> int:
+    """A queued request's position in the queue's order (most urgent first, then the oldest): 1 is next."""
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Handoff)
+        .where(
+            Handoff.status == Status.QUEUED,
+            Handoff.id != handoff.id,
+            or_(
+                Handoff.urgency_rank < handoff.urgency_rank,
+                and_(
+                    Handoff.urgency_rank == handoff.urgency_rank,
+                    Handoff.requested_at <= handoff.requested_at,
+                ),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
 def without_card(session: Session) -> Sequence[Handoff]:
     """Queued requests whose card was never posted in the volunteers' group, most urgent first."""
     query = select(Handoff).where(Handoff.status == Status.QUEUED, Handoff.card_message_id.is_(None))
@@ -199,6 +219,7 @@ def release(session: Session, handoff: Handoff, now: datetime) -> None:
     )
     handoff.topic_id = None  # the case's thread was in the previous volunteer's chat
     handoff.context_consent = None  # the next volunteer is someone else: the person is asked again
+    handoff.late_alerted = False  # waiting again: the coordinators hear of it if it waits too long
 
 
 def transfer(session: Session, handoff: Handoff, to_volunteer: str, now: datetime) -> None:
@@ -234,6 +255,23 @@ def due_for_reannounce(session: Session, now: datetime, delays_s: Mapping[str, i
     query = (
         select(Handoff)
         .where(Handoff.status == Status.QUEUED, late)
+        .order_by(Handoff.urgency_rank, Handoff.requested_at)
+    )
+    return session.scalars(query).all()
+
+
+def late(session: Session, now: datetime, targets_s: Mapping[str, int]) -> Sequence[Handoff]:
+    """Queued requests waiting past their urgency's target (since the first request) whose
+    coordinators were not alerted yet, most urgent first."""
+    over = or_(
+        *(
+            and_(Handoff.urgency == urgency, Handoff.requested_at <= now - timedelta(seconds=seconds))
+            for urgency, seconds in targets_s.items()
+        )
+    )
+    query = (
+        select(Handoff)
+        .where(Handoff.status == Status.QUEUED, Handoff.late_alerted.is_(False), over)
         .order_by(Handoff.urgency_rank, Handoff.requested_at)
     )
     return session.scalars(query).all()

@@ -60,6 +60,8 @@ class Conversation(Base):
     audience: Mapped[str] = mapped_column(String(10), default="unknown")
     # False while the engine may hold the dialogue's texts; set once they were erased there.
     engine_forgotten: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When to ask « ça va mieux ? » once, if the person said yes after a chat (erased with the rest).
+    checkin_due: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -162,6 +164,8 @@ class Handoff(Base):
     # of the volunteer-side messages that show it, to delete them at /fin, /oubli or a transfer.
     context_consent: Mapped[bool | None] = mapped_column(Boolean, default=None)
     context_messages: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The coordinators were alerted that it waits past its target (once per stay in the queue).
+    late_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
     volunteer: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -453,6 +453,91 @@ async def test_a_transfer_moves_the_context_to_the_new_volunteer(world: World) -
     assert int(deleted[0]["chat_id"]) == CLAIRE["id"]  # Claire no longer holds it: her copy goes
 
 
+async def test_the_person_is_told_their_place_and_a_measured_wait_and_who_is_open(world: World) -> None:
+    w = world
+    w.says(BOB, "il me harcèle")  # medium
+    first = await w.until(BOB, "Ta demande est dans la file")
+    assert "(position 1)" in first and "Je ne peux pas encore dire combien de temps" in first
+    assert "Tout de suite, tu peux aussi joindre" in first and "Annuler" not in first  # the button carries it
+    w.says(ALICE, "je veux parler à quelqu'un")  # high: ahead of the medium one
+    assert "(position 1)" in await w.until(ALICE, "Ta demande est dans la file")
+    person = {"id": 5550003, "first_name": "Noé"}
+    w.says(person, "il me harcèle")
+    assert "(position 3)" in await w.until(person, "Ta demande est dans la file")
+
+
+async def test_three_claims_measured_give_the_next_person_a_usual_wait(world: World) -> None:
+    w = world
+    people = [{"id": 5570000 + n, "first_name": f"P{n}"} for n in range(4)]
+    for n, person in enumerate(people[:3]):
+        w.says(person, "je veux parler à quelqu'un")
+        await w.until(person, "Ta demande est dans la file")
+        await w.count(GROUP, "Demande #", n + 1)
+        ticket = w.card_ticket()
+        volunteer = (CLAIRE, DAVID)[n % 2]
+        w.presses(volunteer, f"claim:{ticket}", in_group=True)
+        await w.until(volunteer, f"Tu as pris #{ticket}")
+        w.says(volunteer, f"/fin {ticket}")
+        await w.until(person, "La conversation avec le ou la bénévole est terminée")
+    w.says(people[3], "je veux parler à quelqu'un")
+    told = await w.until(people[3], "Ta demande est dans la file")
+    assert "l'attente habituelle est d'environ 1 min" in told  # three claims in seconds: at least 1 min
+
+
+@pytest.mark.parametrize(
+    "world", [{"WAIT_TARGETS": "high=1", "HELPLINE_COORDINATOR_IDS": "7100"}], indirect=True
+)
+async def test_a_request_waiting_past_its_target_alerts_the_coordinators_once(world: World) -> None:
+    w = world
+    w.says(ALICE, "je veux parler à quelqu'un")
+    await w.until(GROUP, "Demande #")
+    ticket = w.card_ticket()
+    late = await w.until(GROUP, f"⏰ #{ticket} attend depuis", timeout_s=6)
+    [sent] = [p for p in w.telegram.sent() if p["text"] == late]
+    assert 'href="tg://user?id=7100"' in late and sent["parse_mode"] == "HTML"
+    assert "haute" in late
+    await asyncio.sleep(1.5)
+    assert await w.count(GROUP, "⏰", 1) == 1  # once per stay in the queue
+    w.presses(CLAIRE, f"claim:{ticket}", in_group=True)
+    await w.until(CLAIRE, f"Tu as pris #{ticket}")
+    w.says(CLAIRE, "/stats")  # the figures count the wait, the claim and the volunteer's chat
+    figures = await w.until(CLAIRE, "📊")
+    assert "Demandes : 1 (🟠 1)" in figures and "n°1 : 1" in figures and "(n=1)" in figures
+    w.says(MALLORY, "/stats")
+    assert await w.until(MALLORY, "réservée aux bénévoles")
+    w.says({"id": 7100, "first_name": "Coord"}, "/stats")  # a coordinator off the volunteers' list
+    assert await w.until(7100, "📊")
+
+
+async def test_after_fin_a_two_question_survey_then_one_check_in_in_daytime_if_asked(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.says(CLAIRE, "/fin")
+    await w.until(ALICE, "Cet échange t'a-t-il été utile ?")
+    w.presses(ALICE, "feedback:yes")
+    assert "tu reviendrais nous écrire" in await w.until(ALICE, "Merci pour ta réponse")
+    w.presses(ALICE, "survey:return:yes")
+    await w.until(ALICE, "dans un jour ou deux si ça va mieux")
+    w.presses(ALICE, "checkin:yes")
+    await w.until(ALICE, "je te le demanderai")
+    [conversation_due] = [h for h in w.handoffs() if h.ticket == ticket]
+    assert conversation_due.feedback == "yes"
+    assert w.app is not None
+    svc = w.app.bot_data["services"]
+    daytime = datetime.now(UTC).replace(hour=12, minute=0) + timedelta(days=1)  # noon in Paris is daytime
+    svc.clock = lambda: daytime + timedelta(hours=1)
+    asked = await w.until(ALICE, "Ça va mieux ?", timeout_s=75)
+    assert asked.startswith("Bonjour, c'est Relais")
+    w.presses(ALICE, "checkin:worse")
+    worse = await w.until(ALICE, "Merci de me le dire")
+    assert "112" in worse and "parler à quelqu'un" in worse
+    await asyncio.sleep(0.5)
+    assert await w.count(ALICE, "Ça va mieux ?", 1) == 1  # once
+    w.says(CLAIRE, "/stats")
+    figures = await w.until(CLAIRE, "📊")
+    assert "utile 1 oui / 0 non" in figures and "reviendrait 1 oui / 0 non" in figures
+
+
 @ON_BOTH
 async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World) -> None:
     w = world
