@@ -66,6 +66,7 @@ VOLUNTEER_COMMANDS = {
     "fin": vol.on_fin,
     "bloquer": vol.on_bloquer,
     "stats": vol.on_stats,
+    "reponses": vol.on_reponses,
 }
 # What Telegram's command menu offers, per chat: people see theirs, volunteers theirs (set at start).
 PEOPLE_COMMANDS = ("start", "aide", "urgence", "pays", "preuves", "oubli", "stop")
@@ -172,9 +173,12 @@ def build_application(settings: Settings) -> RelaisApp:
     app.add_handler(CallbackQueryHandler(vol.on_transfer_to, pattern=r"^transfer:"))
     app.add_handler(CallbackQueryHandler(vol.on_outcome, pattern=r"^outcome:"))
     app.add_handler(CallbackQueryHandler(vol.on_block, pattern=r"^block:"))
+    app.add_handler(CallbackQueryHandler(vol.on_quick, pattern=r"^quick:"))
     if settings.helpline_volunteer_ids:
         volunteer = filters.User(user_id=sorted(settings.helpline_volunteer_ids)) & PRIVATE
-        app.add_handler(MessageHandler(filters.UpdateType.EDITED & volunteer, user.on_edited))
+        app.add_handler(
+            MessageHandler(filters.UpdateType.EDITED & volunteer & ~filters.COMMAND, vol.on_volunteer_text)
+        )
         app.add_handler(CommandHandler(["start", "aide"], vol.on_volunteer_help, filters=volunteer))
         app.add_handler(MessageHandler(volunteer & ~filters.COMMAND, vol.on_volunteer_text))
     app.add_handler(MessageHandler(~PRIVATE, user.on_group))

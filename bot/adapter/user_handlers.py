@@ -23,7 +23,14 @@ from bot.adapter import handoff as relay
 from bot.adapter.bundle import bundle
 from bot.adapter.services import Services, correlation_id, services
 from bot.engine import BotMessage, EngineReply, EngineUnavailable
-from bot.handoff.service import SURVEY_CHOICES, answer_survey, consent, person_says, trigger_of
+from bot.handoff.service import (
+    SURVEY_CHOICES,
+    PersonSaid,
+    answer_survey,
+    consent,
+    person_says,
+    trigger_of,
+)
 from bot.handoff.states import Status, Trigger
 from bot.responses import degraded_reply, in_register
 from bot.storage.handoffs import close, open_handoff
@@ -535,9 +542,35 @@ async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edited message is not a new turn."""
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, services(context).text("utter_adapter_edited"))
+    """An edited message is not a new turn; during a relay it reaches the volunteer as an edit notice
+    (with the crisis alert and the contacts if the new words signal a danger)."""
+    svc = services(context)
+    chat, message = update.effective_chat, update.edited_message
+    assert chat is not None
+    if message is not None and message.text and chat.type == ChatType.PRIVATE:
+        pseudo, cid, text = svc.pseudonym_of(chat.id), correlation_id(), as_free_text(message.text)
+        crisis = match_crisis(text).is_crisis
+
+        def relay_edit(session: Session) -> PersonSaid | None:
+            if not first_delivery(session, update.update_id):
+                raise DuplicateUpdate
+            return person_says(session, svc.cipher, pseudo, text, crisis, svc.render, cid, edited=True)
+
+        try:
+            said = await svc.in_db(relay_edit)
+        except DuplicateUpdate:
+            return
+        if said is not None:
+            if crisis:
+                country, audience, chosen = await _standing(svc, pseudo)
+                contacts = html.escape(crisis_contacts(svc, country, audience, chosen))
+                await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
+            await relay.deliver_pending(context.bot, svc)
+            if said.raised:
+                svc.card("edit", said.handoff.id)
+                await relay.rename_topic(context.bot, svc, said.handoff)
+            return
+    await context.bot.send_message(chat.id, svc.text("utter_adapter_edited"))
 
 
 async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

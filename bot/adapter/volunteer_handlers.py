@@ -137,6 +137,7 @@ QUESTIONS = {
     "transfer": "utter_volunteer_transfer_choose",
     "outcome": "utter_volunteer_outcome_question",
     "block": "utter_volunteer_block_choose",
+    "quick": "utter_volunteer_quick_question",
 }
 
 
@@ -481,7 +482,7 @@ async def on_bloquer(
     handoff = await _current(update, context, svc, volunteer)
     if handoff is None:
         return
-    choices = [(svc.render(f"utter_volunteer_block_{r}"), r) for r in BLOCK_REASONS]
+    choices = [(svc.render(f"utter_volunteer_block_{r}", days=days), r) for r, days in BLOCK_REASONS.items()]
     await _choose(update, context, svc, "block", handoff.ticket, choices)
 
 
@@ -494,17 +495,27 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     if parts is None:
         return
     _, ticket, reason = parts
-    handoff = await svc.in_db(
+    blocked = await svc.in_db(
         partial(service.block_held, ticket=ticket, volunteer=volunteer, reason=reason, now=svc.clock())
     )
-    if handoff is None:
+    if blocked is None:
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
         return
+    handoff, until = blocked
     await query.answer()
     svc.card("edit", handoff.id)
     await rename_topic(context.bot, svc, handoff)
     await hide_context(context.bot, svc, handoff, volunteer)
-    await _reply(update, context, svc.render("utter_volunteer_blocked", ticket=ticket))
+    await _reply(
+        update,
+        context,
+        svc.render(
+            "utter_volunteer_blocked",
+            ticket=ticket,
+            until=until.strftime("%d/%m/%Y"),
+            days=BLOCK_REASONS[reason],
+        ),
+    )
     await _tell_user(context, svc, handoff, "utter_handoff_blocked")
 
 
@@ -512,7 +523,8 @@ async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
 async def on_volunteer_text(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> None:
-    """A volunteer's private message goes to the person of the case it is tied to, exactly once:
+    """A volunteer's private message (or an edit of one) goes to the person of the case it is tied to,
+    exactly once:
     written in the case's thread, or answering one of its messages, or the volunteer's only case.
     Anything else is refused with the list of their cases: never sent to a guessed one."""
     message = update.effective_message
@@ -523,13 +535,15 @@ async def on_volunteer_text(
         return
     said = message.text[:MAX_MESSAGE_CHARS]
     topic = _thread(update)
+    # An edit is relayed as an edit notice: the person's copy cannot be edited in place.
+    key = "utter_handoff_from_volunteer_edited" if update.edited_message else "utter_handoff_from_volunteer"
     relayed = await svc.in_db(
         partial(
             service.volunteer_says,
             cipher=svc.cipher,
             update_id=update.update_id,
             volunteer=volunteer,
-            wrap=lambda country: svc.render("utter_handoff_from_volunteer", country, text=said),
+            wrap=lambda country: svc.render(key, country, text=said),
             default_country=svc.settings.default_country,
             topic_id=topic,
             replied_ticket=_replied_ticket(update, context),
@@ -579,6 +593,53 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             week=stats.report(svc.render, svc.render("utter_stats_week"), week, number),
         ),
     )
+
+
+@volunteers_only
+async def on_reponses(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
+) -> None:
+    """/reponses: the reviewed quick replies for a case, one button each."""
+    handoff = await _current(update, context, svc, volunteer)
+    if handoff is None:
+        return
+    choices = [(svc.render(f"utter_volunteer_quick_{q}"), q) for q in service.QUICK_REPLIES]
+    await _choose(update, context, svc, "quick", handoff.ticket, choices)
+
+
+@volunteers_only
+async def on_quick(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
+    """A quick reply pressed: the reviewed text, for the person's country, goes to that case's person."""
+    query = update.callback_query
+    assert query is not None
+    parts = await _button(query, svc, 3)
+    if parts is None:
+        return
+    _, ticket, choice = parts
+    now = svc.clock()
+
+    def wrap(key: str, country: str) -> str:
+        reviewed = svc.render(key, country, open_now=open_now(svc, country, now))
+        return svc.render("utter_handoff_from_volunteer", country, text=reviewed)
+
+    handoff = await svc.in_db(
+        partial(
+            service.volunteer_quick,
+            cipher=svc.cipher,
+            ticket=ticket,
+            volunteer=volunteer,
+            choice=choice,
+            wrap=wrap,
+            default_country=svc.settings.default_country,
+        )
+    )
+    if handoff is None:
+        await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
+        return
+    await query.answer()
+    await deliver_pending(context.bot, svc)
+    title = svc.render(f"utter_volunteer_quick_{choice}")
+    await _reply(update, context, svc.render("utter_volunteer_quick_sent", ticket=ticket, title=title))
 
 
 @volunteers_only

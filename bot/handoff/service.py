@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.handoff.cards import Place, Render
 from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES, Outcome, Status, Trigger
 from bot.handoff.stats import usual_wait_s
+from bot.responses import in_register
 from bot.storage.cipher import ChatCipher
 from bot.storage.handoffs import (
     aware,
@@ -48,6 +50,7 @@ from bot.storage.models import AuditEvent, Conversation, Handoff
 from bot.storage.repository import chat_of, country_of, first_delivery, record_event
 from core.helplines import default_directory
 from core.limits import MAX_MESSAGE_CHARS
+from core.replies import CRISIS_REPLY
 
 KNOWN = {"situation": "none", "urgency": "low", "audience": "unknown"}
 
@@ -89,7 +92,7 @@ def request(
     ``team``: a volunteers' group is configured; ``open_hours``: the helpline is staffed now;
     ``volunteers``: the allowlist's pseudonyms (who could have room).
     """
-    if is_blocked(session, pseudonym):
+    if is_blocked(session, pseudonym, now):
         return Requested("utter_handoff_blocked", None, False)
     handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
     if new:
@@ -304,6 +307,42 @@ def _held(session: Session, ticket: str, volunteer: str, status: Status) -> Hand
     return handoff if ok else None
 
 
+# Quick replies: the reviewed response each button sends (the person's register is chosen after);
+# the removal route depends on the age the card shows (Take It Down before 18, StopNCII after).
+QUICK_REPLIES: Final = ("crisis", "open_now", "evidence", "removal", "still_here")
+
+
+def quick_key(choice: str, handoff: Handoff) -> str:
+    if choice == "crisis":
+        return CRISIS_REPLY
+    if choice == "evidence":
+        return "utter_faq_evidence"
+    if choice == "removal":
+        return "utter_faq_stopncii" if handoff.minor is False else "utter_faq_take_it_down"
+    return f"utter_quick_{choice}"
+
+
+def volunteer_quick(
+    session: Session,
+    cipher: ChatCipher,
+    ticket: str,
+    volunteer: str,
+    choice: str,
+    wrap: Callable[[str, str], str],
+    default_country: str,
+) -> Handoff | None:
+    """Queue a quick reply for the person of a case the volunteer holds (None: not theirs, or a forged
+    choice). ``wrap(key, country)`` is the text as the person reads it."""
+    handoff = _held(session, ticket, volunteer, Status.CLAIMED)
+    if handoff is None or choice not in QUICK_REPLIES:
+        return None
+    key = in_register(quick_key(choice, handoff), handoff.audience)
+    text = wrap(key, country_of(session, handoff.pseudonym, default_country))
+    queue_message(session, cipher, handoff, to_volunteer=False, text=text)
+    record_event(session, "relay_to_user", handoff.pseudonym, ticket=ticket, quick=choice)
+    return handoff
+
+
 def record_outcome(session: Session, ticket: str, volunteer: str, outcome: str) -> bool:
     """The outcome of a closed chat, only by the volunteer who closed it, only one of their choices."""
     handoff = _held(session, ticket, volunteer, Status.CLOSED)
@@ -316,18 +355,21 @@ def record_outcome(session: Session, ticket: str, volunteer: str, outcome: str) 
     return True
 
 
-def block_held(session: Session, ticket: str, volunteer: str, reason: str, now: datetime) -> Handoff | None:
-    """Block the person of a chat the volunteer holds, for a reason of the list; the chat closes."""
+def block_held(
+    session: Session, ticket: str, volunteer: str, reason: str, now: datetime
+) -> tuple[Handoff, datetime] | None:
+    """Block the person of a chat the volunteer holds, for a reason of the list and the days that reason
+    carries; the chat closes. The request and the block's expiry (None: not theirs, or a forged reason)."""
     handoff = _held(session, ticket, volunteer, Status.CLAIMED)
     if handoff is None or reason not in BLOCK_REASONS:
         return None
-    block(session, handoff.pseudonym, reason, volunteer, now)
+    until = block(session, handoff.pseudonym, reason, volunteer, now, BLOCK_REASONS[reason])
     close(session, handoff, now)
     handoff.outcome = Outcome.BLOCKED
     record_event(
         session, "pseudonym_blocked", handoff.pseudonym, ticket=ticket, volunteer=volunteer, reason=reason
     )
-    return handoff
+    return handoff, until
 
 
 def answer_survey(
@@ -543,18 +585,21 @@ def person_says(
     crisis: bool,
     render: Render,
     correlation: str,
+    edited: bool = False,
 ) -> PersonSaid | None:
     """Queue the person's message for their volunteer if a volunteer holds their request (the
     request, else None); a crisis message also queues an alert and raises the case to critical (its
     card and thread say so, and a transfer carries it). The caller writes the update id in the same
-    unit of work, so the relayed text is neither lost nor doubled."""
+    unit of work, so the relayed text is neither lost nor doubled. An ``edited`` message arrives as
+    an edit notice (Telegram cannot edit what the volunteer already received)."""
     handoff = open_handoff(session, pseudonym)
     if handoff is None or handoff.status != Status.CLAIMED:
         return None
     raised = crisis and raise_urgency(handoff, "critical")
     if raised:
         record_event(session, "handoff_raised", pseudonym, ticket=handoff.ticket, urgency="critical")
-    text = render("utter_volunteer_user_message", ticket=handoff.ticket, text=message[:MAX_MESSAGE_CHARS])
+    key = "utter_volunteer_user_edited" if edited else "utter_volunteer_user_message"
+    text = render(key, ticket=handoff.ticket, text=message[:MAX_MESSAGE_CHARS])
     queue_message(session, cipher, handoff, True, text)
     if crisis:
         queue_message(

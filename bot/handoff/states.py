@@ -54,8 +54,11 @@ VOLUNTEER_OUTCOMES: Final = (
     Outcome.OTHER,
 )
 
-# Why a volunteer blocks someone: a category, never free text (the volunteers' buttons).
-BLOCK_REASONS: Final = ("spam", "abuse", "sexual", "other")
+# Why a volunteer blocks someone: a category, never free text (the volunteers' buttons), and for how
+# many days: a block keeps a person from the volunteers, never from the emergency numbers, so it
+# lasts only as long as the abuse warrants (a spam burst a week; sexual messages to volunteers 90 days,
+# the longest any block lasts).
+BLOCK_REASONS: Final[Mapping[str, int]] = {"spam": 7, "abuse": 30, "sexual": 90, "other": 30}
 
 # The queue's order: most urgent first (0), from the label contract's order (core/labels.py).
 URGENCY_RANK: Final[Mapping[str, int]] = {u: len(URGENCIES) - 1 - i for i, u in enumerate(URGENCIES)}

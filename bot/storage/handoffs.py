@@ -307,10 +307,22 @@ def keep_card(session: Session, handoff_id: int, card: int | None) -> None:
         stored.card_message_id = card
 
 
-def block(session: Session, pseudonym: str, reason: str, by_volunteer: str, now: datetime) -> None:
-    if session.get(Block, pseudonym) is None:
-        session.add(Block(pseudonym=pseudonym, reason=reason[:20], by_volunteer=by_volunteer, at=now))
+def block(
+    session: Session, pseudonym: str, reason: str, by_volunteer: str, now: datetime, days: int
+) -> datetime:
+    """Keep ``pseudonym`` from the volunteers for ``days``; a block already running keeps its expiry.
+    Returns the expiry."""
+    existing = session.get(Block, pseudonym)
+    if existing is not None:
+        return aware(existing.until)
+    until = now + timedelta(days=days)
+    session.add(
+        Block(pseudonym=pseudonym, reason=reason[:20], by_volunteer=by_volunteer, at=now, until=until)
+    )
+    return until
 
 
-def is_blocked(session: Session, pseudonym: str) -> bool:
-    return session.get(Block, pseudonym) is not None
+def is_blocked(session: Session, pseudonym: str, now: datetime) -> bool:
+    """Blocked now: a block past its expiry no longer counts (retention deletes it later)."""
+    found = session.get(Block, pseudonym)
+    return found is not None and aware(found.until) > now

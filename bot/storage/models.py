@@ -200,3 +200,4 @@ class Block(Base):
     reason: Mapped[str] = mapped_column(String(20))
     by_volunteer: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(server_default=func.now())
+    until: Mapped[datetime] = mapped_column()  # the block's expiry, by reason (BLOCK_REASONS)

@@ -17,7 +17,6 @@ from bot.storage.models import AuditEvent, Block, ChatRef, Conversation, Handoff
 
 MAX_DETAIL_CHARS = 64  # audit details are labels and ids, never a message
 DELETABLE_FOR = timedelta(hours=48)  # Telegram lets a bot delete its messages for 48 hours
-BLOCK_DAYS = 90  # a block outlives /oubli (it identifies no one) but not this
 ENGINE_IDLE = timedelta(minutes=60)  # = session_expiration_time of domain.yml
 
 TRIAGE_FIELDS = ("situation", "urgency", "audience")
@@ -150,7 +149,7 @@ def purge(session: Session, now: datetime, retention_days: int) -> int:
     session.execute(delete(AuditEvent).where(AuditEvent.at < limit))
     session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - timedelta(days=2)))
     session.execute(delete(SentMessage).where(SentMessage.at < now - DELETABLE_FOR))
-    session.execute(delete(Block).where(Block.at < now - timedelta(days=BLOCK_DAYS)))
+    session.execute(delete(Block).where(Block.until < now))  # a block outlives /oubli, not its expiry
     return len(old)
 
 

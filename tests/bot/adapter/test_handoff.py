@@ -93,12 +93,14 @@ class World:
         *,
         thread: int | None = None,
         answering: str | None = None,
+        edits: int | None = None,
     ) -> int:
         """A private message from ``who``, in a topic (``thread``) or answering one of the bot's messages
-        (``answering``: its text, as Telegram quotes it); returns its update id (to deliver it again)."""
+        (``answering``: its text, as Telegram quotes it), or the new text of message ``edits``; returns
+        its update id (to deliver it again)."""
         uid = update_id or self._id()
         message: dict[str, Any] = {
-            "message_id": uid,
+            "message_id": edits or uid,
             "date": int(time.time()),
             "from": {**who, "is_bot": False},
             "chat": {"id": who["id"], "type": "private", "first_name": who["first_name"]},
@@ -116,7 +118,9 @@ class World:
             }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        self.telegram.push({"update_id": uid, "message": message})
+        if edits is not None:
+            message["edit_date"] = int(time.time())
+        self.telegram.push({"update_id": uid, ("edited_message" if edits else "message"): message})
         return uid
 
     def presses(self, who: dict[str, Any], data: str, in_group: bool = False) -> None:
@@ -538,6 +542,50 @@ async def test_after_fin_a_two_question_survey_then_one_check_in_in_daytime_if_a
     assert "utile 1 oui / 0 non" in figures and "reviendrait 1 oui / 0 non" in figures
 
 
+async def test_quick_replies_send_reviewed_texts_with_the_persons_country_and_register(world: World) -> None:
+    w = world
+    w.says(ALICE, "/start BE")
+    await w.until(ALICE, "écoute")
+    ticket = await claimed_by_claire(w)
+    thread = w.thread_of(CLAIRE, ticket)
+    w.says(CLAIRE, "/reponses", thread=thread)
+    await w.until(CLAIRE, f"Réponses types pour #{ticket}")
+    [menu] = w.sent_to(CLAIRE, "Réponses types")
+    assert menu["message_thread_id"] == thread
+    assert [b[0]["callback_data"] for b in menu["reply_markup"]["inline_keyboard"]] == [
+        f"quick:{ticket}:{q}" for q in ("crisis", "open_now", "evidence", "removal", "still_here")
+    ]
+    w.presses(CLAIRE, f"quick:{ticket}:crisis")
+    crisis = await w.until(ALICE, "💬 Ta sécurité passe avant tout")
+    assert "112" in crisis and "3114" not in crisis  # Belgium's numbers, not France's
+    assert await w.until(CLAIRE, f"→ #{ticket} : « 🆘 Protocole de crise » envoyé.")
+    w.presses(CLAIRE, f"quick:{ticket}:removal")  # a minor on the card: Take It Down
+    assert await w.until(ALICE, "💬 Take It Down")
+    w.presses(DAVID, f"quick:{ticket}:still_here")  # not David's case: nothing sent
+    w.presses(CLAIRE, f"quick:{ticket}:pay_him")  # a forged choice: nothing sent
+    await w.telegram.wait_for(4, "answerCallbackQuery")
+    await asyncio.sleep(0.3)
+    assert sum("Trop tard" in a for a in w.alerts()) == 2
+    assert not any("toujours là" in t for t in w.to(ALICE))
+
+
+async def test_an_edit_during_the_relay_arrives_as_an_edit_notice_both_ways(world: World) -> None:
+    w = world
+    ticket = await claimed_by_claire(w)
+    sent = w.says(ALICE, "il a 20 ans")
+    await w.until(CLAIRE, f"#{ticket} › il a 20 ans")
+    w.says(ALICE, "il a 30 ans", edits=sent)
+    assert await w.until(CLAIRE, f"#{ticket} › ✏️ (message modifié) il a 30 ans")
+    mine = w.says(CLAIRE, "Tu as bien fait", thread=w.thread_of(CLAIRE, ticket))
+    await w.until(ALICE, "💬 Tu as bien fait")
+    w.says(CLAIRE, "Tu as très bien fait", thread=w.thread_of(CLAIRE, ticket), edits=mine)
+    assert await w.until(ALICE, "💬 ✏️ (message modifié) Tu as très bien fait")
+    w.says(ALICE, "en fait je veux plus etre la", edits=sent)  # an edit can carry a danger too
+    assert await w.until(CLAIRE, f"ALERTE #{ticket}")
+    assert "3114" in await w.until(ALICE, "3114")
+    assert not any("je lis seulement les nouveaux messages" in t for t in w.to(ALICE))
+
+
 @ON_BOTH
 async def test_a_full_handoff_as_the_user_and_the_volunteer_see_it(world: World) -> None:
     w = world
@@ -603,8 +651,8 @@ async def test_a_critical_request_overtakes_earlier_medium_ones(world: World) ->
     w.says(BOB, "il me harcèle")
     await w.until(BOB, "Ta demande est dans la file")
     w.says(ALICE, "jveux plus etre la")
-    first = await w.until(ALICE, "3114")
-    assert w.to(ALICE)[0] == first  # the emergency contacts come first
+    first = await w.until(ALICE, "Ta sécurité")
+    assert w.to(ALICE)[0] == first and "3114" in first  # the emergency contacts come first
     await w.until(ALICE, "Ta demande est dans la file")  # a volunteer was asked without waiting to be asked
     w.says(CLAIRE, "/file")
     queue = await w.until(CLAIRE, "File d'attente (2)")
@@ -807,8 +855,10 @@ async def test_block_closes_the_chat_and_refuses_new_requests(world: World) -> N
     ticket = await claimed_by_claire(w)
     w.says(CLAIRE, "/bloquer")
     await w.until(CLAIRE, f"Pourquoi bloquer #{ticket}")
+    choose = w.sent_to(CLAIRE, "Pourquoi bloquer")[-1]["reply_markup"]["inline_keyboard"]
+    assert [b[0]["text"] for b in choose][0] == "Spam ou messages automatiques (7 j)"
     w.presses(CLAIRE, f"block:{ticket}:abuse")
-    await w.until(CLAIRE, f"#{ticket} est bloquée")
+    assert "(30 jours)" in await w.until(CLAIRE, f"#{ticket} est bloquée jusqu'au")
     w.says(ALICE, "je veux parler à quelqu'un")
     assert "112" in await w.until(ALICE, "Je ne peux pas te mettre en relation")
     assert [r.status for r in w.handoffs()] == ["closed"]

@@ -27,7 +27,7 @@ from bot.storage.handoffs import (
     waiting,
     without_card,
 )
-from bot.storage.models import Handoff, Outbox
+from bot.storage.models import Block, Handoff, Outbox
 from bot.storage.repository import erase, purge, touch_conversation
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -157,17 +157,18 @@ def test_relayed_messages_are_encrypted_until_delivered_and_erased_with_the_conv
         assert session.scalars(select(Outbox)).all() == [] and session.scalars(select(Handoff)).all() == []
 
 
-def test_a_block_outlives_oubli_but_not_the_retention(database: Database) -> None:
+def test_a_block_outlives_oubli_but_not_its_expiry(database: Database) -> None:
     _, factory = database
     ask(factory, "p1", "high", NOW)
     with transaction(factory) as session:
-        block(session, "p1", "spam", "v1", NOW)
+        assert block(session, "p1", "spam", "v1", NOW, 7) == NOW + timedelta(days=7)
+        assert block(session, "p1", "sexual", "v2", NOW, 90) == NOW + timedelta(days=7)  # the first holds
         erase(session, "p1")
     with transaction(factory) as session:
-        assert is_blocked(session, "p1")
-        purge(session, NOW + timedelta(days=91), retention_days=30)
-    with transaction(factory) as session:
-        assert not is_blocked(session, "p1")
+        assert is_blocked(session, "p1", NOW + timedelta(days=6))
+        assert not is_blocked(session, "p1", NOW + timedelta(days=8))  # expired, even before the purge
+        purge(session, NOW + timedelta(days=8), retention_days=30)
+        assert session.scalars(select(Block)).all() == []
 
 
 def test_one_process_only_takes_a_requests_first_card(database: Database) -> None:
