@@ -40,6 +40,7 @@ from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES
 from bot.responses import in_register
 from bot.storage.handoffs import claimed_by, volunteer_of, waiting
 from bot.storage.models import Handoff
+from bot.storage.repository import record_event
 from core.limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger("relais.volunteers")
@@ -53,10 +54,17 @@ def button_parts(data: str | None, count: int) -> list[str] | None:
     return parts if len(parts) == count and all(parts) else None
 
 
+async def _audit_refusal(svc: Services, volunteer: str | None, reason: str) -> None:
+    """A volunteer's action refused (not on the allowlist, forged button, message tied to no case):
+    audited with its reason, never its text."""
+    await svc.in_db(partial(record_event, event_type="volunteer_refused", pseudonym=volunteer, reason=reason))
+
+
 async def _button(query: CallbackQuery, svc: Services, count: int) -> list[str] | None:
     """The parts of a volunteer button's data; forged or truncated data is refused (None)."""
     parts = button_parts(query.data, count)
     if parts is None:
+        await _audit_refusal(svc, None, "forged_button")
         await query.answer(svc.render("utter_volunteer_taken"), show_alert=True)
     return parts
 
@@ -72,6 +80,7 @@ def volunteers_only(
         volunteer = svc.volunteer_pseudonym(user.id if user else None)
         if volunteer is None:
             log.warning("volunteer_command_refused")
+            await _audit_refusal(svc, None, "not_allowed")
             if update.callback_query is not None:
                 await update.callback_query.answer(svc.render("utter_volunteer_not_allowed"), show_alert=True)
             elif update.effective_chat is not None:
@@ -119,8 +128,11 @@ async def _reply(
         await context.bot.send_message(chat.id, text, reply_markup=markup, message_thread_id=_thread(update))
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, case: Case) -> None:
+async def _refuse(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str, case: Case
+) -> None:
     """Why a message or command went to nobody: which cases the volunteer holds and how to name one."""
+    await _audit_refusal(svc, volunteer, str(case.tie))
     tickets = ", ".join(f"#{t}" for t in case.held)
     if case.tie == Tie.NOT_HELD:  # a stale thread or reply: say so, even when nothing else is held
         text = svc.render(
@@ -326,7 +338,7 @@ async def _current(
         )
     )
     if case.handoff is None:
-        await _refuse(update, context, svc, case)
+        await _refuse(update, context, svc, volunteer, case)
     return case.handoff
 
 
@@ -553,7 +565,7 @@ async def on_volunteer_text(
         return
     handoff = relayed.case.handoff
     if handoff is None:
-        await _refuse(update, context, svc, relayed.case)
+        await _refuse(update, context, svc, volunteer, relayed.case)
         return
     await deliver_pending(context.bot, svc)
     if topic is None:  # outside a thread, say where it went (a thread is its own echo)

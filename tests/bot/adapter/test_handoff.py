@@ -326,6 +326,14 @@ async def test_with_two_cases_open_a_reply_reaches_the_person_of_its_thread_and_
     assert "n'est plus à toi" in await w.until(CLAIRE, "n'est plus à toi")
     await asyncio.sleep(0.3)
     assert not any("encore un mot" in t for t in w.to(BOB) + w.to(ALICE))
+    engine = make_engine(w.settings.database_url)
+    with session_factory(engine)() as session:
+        refused = session.scalars(
+            select(AuditEvent).where(AuditEvent.event_type == "volunteer_refused")
+        ).all()
+        assert [e.details["reason"] for e in refused] == ["ambiguous", "not_held"]  # audited, no text
+        assert all(set(e.details) == {"reason"} for e in refused)
+    engine.dispose()
 
 
 @pytest.mark.parametrize("world", [{"TOPICS": "off"}], indirect=True)
