@@ -110,6 +110,18 @@ class RasaClient:
         """Erase what the engine keeps of a conversation (its tracker, which holds the texts)."""
         await self._call(sender_id, "PUT", f"/conversations/{sender_id}/tracker/events", [])
 
+    async def urgency(self, sender_id: str, text: str) -> str | None:
+        """The triage model's urgency of one message, read without touching the dialogue (Rasa's
+        /model/parse: NLU only, no tracker change): what a relayed message is checked with, so that
+        a danger said indirectly during a hand-off alerts the volunteer as it would alert the bot."""
+        response = await self._call(sender_id, "POST", "/model/parse", {"text": text})
+        try:
+            triage = response.json().get("triage") or {}
+        except (ValueError, AttributeError) as error:
+            raise EngineUnavailable(type(error).__name__) from error
+        urgency = triage.get("urgency") if isinstance(triage, dict) else None
+        return str(urgency) if urgency else None
+
     async def recent_texts(self, sender_id: str, limit: int) -> list[str]:
         """The person's last ``limit`` messages as the engine's tracker holds them (typed text only: a
         button's payload or a command is not something they wrote). The tracker is erased after an

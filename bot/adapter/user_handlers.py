@@ -28,6 +28,7 @@ from bot.handoff.service import (
     PersonSaid,
     answer_survey,
     consent,
+    learned_crisis,
     person_says,
     trigger_of,
 )
@@ -49,6 +50,7 @@ from bot.storage.repository import (
 )
 from core.crisis import match_crisis
 from core.helplines import default_directory
+from core.labels import CRITICAL
 from core.normalize import as_message
 from core.replies import CRISIS_REPLY
 
@@ -113,6 +115,16 @@ async def _country(svc: Services, pseudo: str) -> str:
         return svc.settings.default_country
 
 
+async def _learned_crisis(svc: Services, pseudo: str, text: str) -> bool:
+    """During a relay the engine is not asked to answer, but its triage model still reads each
+    message (NLU only, /model/parse): True when it says critical. The engine down: the lexicon alone."""
+    try:
+        return await svc.engine.urgency(pseudo, text) == CRITICAL
+    except EngineUnavailable:
+        log.warning("relay_triage_unavailable pseudonym=%s", pseudo)
+        return False
+
+
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """One user turn: relayed to the volunteer during a hand-off, else sent to the engine."""
     svc = services(context)
@@ -144,13 +156,24 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
             await context.bot.send_message(chat.id, html.escape(message.text), parse_mode=ParseMode.HTML)
         return
     if relaying:
+        raised_id = turn.raised
+        if not crisis and await _learned_crisis(svc, pseudo, text):
+            # The lexicon let it through, the triage model reads a danger said indirectly: the same
+            # contacts and alert as a lexicon match, a moment later.
+            said = await svc.in_db(
+                partial(
+                    learned_crisis, cipher=svc.cipher, pseudonym=pseudo, render=svc.render, correlation=cid
+                )
+            )
+            crisis = said is not None
+            raised_id = said.handoff.id if said is not None and said.raised else raised_id
         if crisis:  # the volunteer is alerted, and the person still gets the contacts first
             contacts = html.escape(crisis_contacts(svc, country, turn.audience, turn.country_chosen))
             await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
         await relay.deliver_pending(context.bot, svc)
-        if turn.raised is not None:  # the card and the case's thread now say critical
-            svc.card("edit", turn.raised)
-            raised = await svc.in_db(lambda session: session.get(Handoff, turn.raised))
+        if raised_id is not None:  # the card and the case's thread now say critical
+            svc.card("edit", raised_id)
+            raised = await svc.in_db(lambda session: session.get(Handoff, raised_id))
             if raised is not None:
                 await relay.rename_topic(context.bot, svc, raised)
         return

@@ -293,10 +293,16 @@ def alerts_of(session: Session, handoff: Handoff) -> int:
     transfer carries them: the colleague must know a suicide alert fired a minute ago."""
     events = session.scalars(
         select(AuditEvent).where(
-            AuditEvent.pseudonym == handoff.pseudonym, AuditEvent.event_type == "relay_to_volunteer"
+            AuditEvent.pseudonym == handoff.pseudonym,
+            AuditEvent.event_type.in_(("relay_to_volunteer", "relay_crisis_learned")),
         )
     )
-    return sum(1 for e in events if e.details.get("ticket") == handoff.ticket and e.details.get("crisis"))
+    return sum(
+        1
+        for e in events
+        if e.details.get("ticket") == handoff.ticket
+        and (e.event_type == "relay_crisis_learned" or e.details.get("crisis"))
+    )
 
 
 def _held(session: Session, ticket: str, volunteer: str, status: Status) -> Handoff | None:
@@ -569,6 +575,31 @@ def volunteer_says(
     return Relayed(case)
 
 
+def _alert(session: Session, cipher: ChatCipher, handoff: Handoff, render: Render) -> bool:
+    """The crisis alert for the volunteer, after the message; the case becomes critical (True if it
+    rose: its card and thread must say so)."""
+    queue_message(
+        session, cipher, handoff, True, render("utter_volunteer_crisis_alert", ticket=handoff.ticket)
+    )
+    raised = raise_urgency(handoff, "critical")
+    if raised:
+        record_event(session, "handoff_raised", handoff.pseudonym, ticket=handoff.ticket, urgency="critical")
+    return raised
+
+
+def learned_crisis(
+    session: Session, cipher: ChatCipher, pseudonym: str, render: Render, correlation: str
+) -> PersonSaid | None:
+    """A relayed message the lexicon let through but the triage model reads as critical (a danger
+    said indirectly): the alert follows the message it is about, in the same case."""
+    handoff = open_handoff(session, pseudonym)
+    if handoff is None or handoff.status != Status.CLAIMED:
+        return None
+    raised = _alert(session, cipher, handoff, render)
+    record_event(session, "relay_crisis_learned", pseudonym, ticket=handoff.ticket, correlation=correlation)
+    return PersonSaid(handoff, raised)
+
+
 @dataclass(frozen=True)
 class PersonSaid:
     """The person's message went to their volunteer's case; ``raised``: it made the case critical."""
@@ -595,16 +626,12 @@ def person_says(
     handoff = open_handoff(session, pseudonym)
     if handoff is None or handoff.status != Status.CLAIMED:
         return None
-    raised = crisis and raise_urgency(handoff, "critical")
-    if raised:
-        record_event(session, "handoff_raised", pseudonym, ticket=handoff.ticket, urgency="critical")
+    raised = False
     key = "utter_volunteer_user_edited" if edited else "utter_volunteer_user_message"
     text = render(key, ticket=handoff.ticket, text=message[:MAX_MESSAGE_CHARS])
     queue_message(session, cipher, handoff, True, text)
     if crisis:
-        queue_message(
-            session, cipher, handoff, True, render("utter_volunteer_crisis_alert", ticket=handoff.ticket)
-        )
+        raised = _alert(session, cipher, handoff, render)
     record_event(
         session,
         "relay_to_volunteer",

@@ -56,7 +56,7 @@ class Request:
 class Figures:
     """What /stats shows for one period."""
 
-    requests: Counter[str] = field(default_factory=Counter)  # by urgency (the highest it reached)
+    requests: Counter[str] = field(default_factory=Counter)  # by urgency (the highest before its claim)
     waits_s: dict[str, list[float]] = field(default_factory=dict)  # time to first claim, by urgency
     abandoned: int = 0  # cancelled by the person before any volunteer claimed it
     chats: Counter[str] = field(default_factory=Counter)  # claims and transfers received, by volunteer
@@ -90,7 +90,9 @@ def figures(session: Session, since: datetime) -> Figures:
         request = requests.get(ticket)
         if event.event_type == "handoff_requested":
             requests[ticket] = Request(ticket, str(details.get("urgency", "low")), at)
-        elif event.event_type == "handoff_raised" and request is not None:
+        elif event.event_type == "handoff_raised" and request is not None and request.claimed_at is None:
+            # Raised while waiting: it waited as that urgency. Raised later (a crisis during the
+            # relay), it is still counted as it waited: the claim's delay is judged by what was known.
             raised = str(details.get("urgency", "low"))
             if rank.get(raised, 0) > rank.get(request.urgency, 0):
                 request.urgency = raised
@@ -145,8 +147,8 @@ def report(render: Render, title: str, figures: Figures, volunteer_number: Calla
         render(
             "utter_stats_wait_line",
             urgency=render(f"utter_volunteer_urgency_{u}"),
-            p50=duration(percentile(figures.waits_s[u], 0.5)),
-            p90=duration(percentile(figures.waits_s[u], 0.9)),
+            median=duration(percentile(figures.waits_s[u], 0.5)),
+            slowest=duration(percentile(figures.waits_s[u], 0.9)),
             n=len(figures.waits_s[u]),
         )
         for u in order

@@ -24,6 +24,9 @@ class FakeEngine:
     script: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     received: list[dict[str, Any]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
+    # The urgency /model/parse gives a text (else "low"): the learned reading of a relayed message.
+    urgencies: Mapping[str, str] = field(default_factory=dict)
+    parsed: list[dict[str, Any]] = field(default_factory=list)  # /model/parse requests
     paths: list[str] = field(default_factory=list)  # every request path, query included
     url: str = ""
 
@@ -59,13 +62,19 @@ def running(engine: FakeEngine, port: int = 0) -> Iterator[FakeEngine]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
             engine.paths.append(self.path)
-            engine.received.append(json.loads(self.rfile.read(length)))
+            body = json.loads(self.rfile.read(length))
+            parse = self.path.startswith("/model/parse")
+            (engine.parsed if parse else engine.received).append(body)
             if engine.mode == "slow":
                 time.sleep(engine.delay_s)
             if engine.mode == "error":
                 self._send(500, b'{"error": "boom"}')
             elif engine.mode == "garbage":
                 self._send(200, b"<html>not json")
+            elif parse:  # NLU only: the triage of one text, the dialogue untouched
+                text = body.get("text", "")
+                urgency = engine.urgencies.get(text, "low")
+                self._send(200, json.dumps({"text": text, "triage": {"urgency": urgency}}).encode())
             else:
                 message = engine.received[-1].get("message", "")
                 self._send(200, json.dumps(engine.script.get(message, engine.reply)).encode())

@@ -64,6 +64,15 @@ def test_every_text_once_filled_fits_and_has_no_placeholder_left(
     assert "{" not in filled and "}" not in filled, f"{key} keeps a placeholder in {country}"
 
 
+@pytest.mark.parametrize(
+    ("key", "variation"), every_variation(), ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_every_placeholder_is_one_the_adapter_can_fill(key: str, variation: dict[str, Any]) -> None:
+    """bot.responses.render fills {lower_case_words} only: « {p50} » would reach a volunteer as is."""
+    for name in re.findall(r"\{([^{}]*)\}", variation["text"]):
+        assert re.fullmatch(r"[a-z_]+", name), f"{key}: {{{name}}} is not filled by render"
+
+
 def test_the_crisis_reply_carries_the_emergency_contacts() -> None:
     text = default_directory().fill(load_responses()[CRISIS_REPLY], "FR")
     for number in EMERGENCY_NUMBERS:

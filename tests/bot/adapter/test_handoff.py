@@ -470,7 +470,6 @@ async def test_the_person_is_told_their_place_and_a_measured_wait_and_who_is_ope
     w.says(BOB, "il me harcèle")  # medium
     first = await w.until(BOB, "Ta demande est dans la file")
     assert "(position 1)" in first and "Je ne peux pas encore dire combien de temps" in first
-    assert "Tout de suite, tu peux aussi joindre" in first and "Annuler" not in first  # the button carries it
     w.says(ALICE, "je veux parler à quelqu'un")  # high: ahead of the medium one
     assert "(position 1)" in await w.until(ALICE, "Ta demande est dans la file")
     person = {"id": 5550003, "first_name": "Noé"}
@@ -515,6 +514,7 @@ async def test_a_request_waiting_past_its_target_alerts_the_coordinators_once(wo
     w.says(CLAIRE, "/stats")  # the figures count the wait, the claim and the volunteer's chat
     figures = await w.until(CLAIRE, "📊")
     assert "Demandes : 1 (🟠 1)" in figures and "n°1 : 1" in figures and "(n=1)" in figures
+    assert " s / " in figures and "{" not in figures  # the durations are filled in
     w.says(MALLORY, "/stats")
     assert await w.until(MALLORY, "réservée aux bénévoles")
     w.says({"id": 7100, "first_name": "Coord"}, "/stats")  # a coordinator off the volunteers' list
@@ -696,6 +696,29 @@ async def test_a_crisis_during_the_relay_alerts_the_volunteer_and_gives_the_cont
     await w.until(CLAIRE, f"#{ticket} › jveux plus etre la")
     assert "ALERTE" in await w.until(CLAIRE, f"ALERTE #{ticket}")
     assert len(w.engine.received) == 1
+
+
+async def test_a_danger_said_indirectly_during_the_relay_is_read_by_the_model_and_alerts(
+    world: World,
+) -> None:
+    """The lexicon does not know « demain ça sera réglé pour de bon » ; the triage model reads
+    it as critical (here the fake engine's /model/parse): same contacts, same alert, the case raised."""
+    w = world
+    indirect = "je suis fatiguée de tout, demain ça sera réglé pour de bon"
+    w.engine.urgencies = {indirect: "critical"}
+    ticket = await claimed_by_claire(w)
+    w.says(ALICE, "il a encore écrit")
+    await w.until(CLAIRE, f"#{ticket} › il a encore écrit")
+    w.says(ALICE, indirect)
+    assert "3114" in await w.until(ALICE, "Ta sécurité")
+    await w.until(CLAIRE, f"#{ticket} › {indirect}")
+    assert await w.until(CLAIRE, f"ALERTE #{ticket}")
+    assert [h.urgency for h in w.handoffs()] == ["critical"]
+    assert [p["text"] for p in w.engine.parsed] == ["il a encore écrit", indirect]
+    assert len(w.engine.received) == 1  # the dialogue itself was not asked: the bot stays quiet
+    assert w.to(CLAIRE).index(next(t for t in w.to(CLAIRE) if indirect in t)) < w.to(CLAIRE).index(
+        next(t for t in w.to(CLAIRE) if "ALERTE" in t)
+    )  # the alert follows the message it is about
 
 
 async def test_a_flood_during_the_relay_never_drops_a_crisis_message(world: World) -> None:
