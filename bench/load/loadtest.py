@@ -29,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +70,15 @@ class LoadTelegram(FakeTelegram):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.inbox: dict[int, asyncio.Queue[dict[str, Any]]] = defaultdict(asyncio.Queue)
         self.webhook: str | None = None
+        self.group_times: list[float] = []
+        self.topics_created = 0
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         result = super().answer(method, params)
+        if method in ("sendMessage", "editMessageText") and int(params.get("chat_id", 0)) == GROUP:
+            self.group_times.append(time.monotonic())  # Telegram allows about 20 a minute in a group
+        elif method == "createForumTopic":
+            self.topics_created += 1
         if (
             method in ("sendMessage", "editMessageText")
             and self.loop is not None
@@ -123,7 +130,7 @@ class Driver:
                     pass
                 await asyncio.sleep(0.5)
 
-    async def text(self, chat_id: int, text: str, redeliver: bool = False) -> None:
+    async def text(self, chat_id: int, text: str, redeliver: bool = False, thread: int | None = None) -> None:
         uid = self._id()
         user = {"id": chat_id, "is_bot": False, "first_name": "Anon"}
         message = {
@@ -135,6 +142,8 @@ class Driver:
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if thread is not None:  # a volunteer writing in a case's topic, as the bot asks them to
+            message |= {"message_thread_id": thread, "is_topic_message": True}
         await self.push({"update_id": uid, "message": message})
         if redeliver:
             await self.push({"update_id": uid, "message": message})
@@ -215,16 +224,18 @@ async def volunteer(
                         volunteer_id, row[0]["callback_data"], {"id": GROUP, "type": "supergroup"}
                     )
         while not mine.empty():
-            message = mine.get_nowait().get("text", "")
+            sent = mine.get_nowait()
+            message, thread = sent.get("text", ""), sent.get("message_thread_id")
             if " › " in message:
                 ticket, _, body = message.partition(" › ")
                 stats.relayed_total += 1
                 if "(ref" in body:  # tagged, hence unique: seen twice means delivered twice
                     stats.relayed[body] += 1
                 answered[ticket] += 1
-                await driver.text(volunteer_id, "D'accord, je suis là. Tu as pu garder des preuves ?")
+                answer = "D'accord, je suis là. Tu as pu garder des preuves ?"
+                await driver.text(volunteer_id, answer, thread=thread)
                 if answered[ticket] >= 3:
-                    await driver.text(volunteer_id, "/fin")
+                    await driver.text(volunteer_id, "/fin", thread=thread)
         await asyncio.sleep(0.2)
 
 
@@ -289,6 +300,42 @@ def handled_twice(database_url: str) -> int:
         twice = len(connection.execute(query).all())
     engine.dispose()
     return twice
+
+
+def busiest_minute(times: list[float]) -> int:
+    """The most messages (posts and edits) the bot sent the group within any 60 seconds."""
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] > 60:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def volunteers_report(database_url: str, key: str, since: datetime) -> str:
+    """What /stats says of this run's hand-offs (bot/handoff/stats.py on the run's database)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from bot.handoff import stats
+    from bot.pseudonym import pseudonym
+    from bot.responses import render
+
+    numbers = {pseudonym(key.encode(), "volunteer", v): n for n, v in enumerate(sorted(VOLUNTEERS), start=1)}
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        figures = stats.figures(session, since)
+    engine.dispose()
+
+    def in_words(key: str, country: str | None = None, **values: object) -> str:
+        return render(key, country or "FR", **values)
+
+    return stats.report(
+        in_words,
+        "make loadtest",
+        figures,
+        lambda volunteer: numbers.get(volunteer, 0),
+    )
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
@@ -376,11 +423,12 @@ def main() -> None:
         stack.callback(stop_process, bot)
         time.sleep(8)  # the bot migrates its database and starts polling or its webhook server
         print(f"Driving {args.users} conversations for {args.duration:.0f} s...", file=sys.stderr)
-        started = time.monotonic()
+        started, began = time.monotonic(), datetime.now(UTC)
         stats = asyncio.run(drive(args, telegram))
         elapsed = time.monotonic() - started
         time.sleep(1)
         duplicates = handled_twice(env["DATABASE_URL"])
+        figures = volunteers_report(env["DATABASE_URL"], env["PSEUDONYM_KEY"], began)
         handler_errors = (
             (VAR / "bot.log").read_text(errors="replace").count("handler_error")
         )  # before the shutdown
@@ -400,8 +448,11 @@ def main() -> None:
         "duplicated": duplicates + relayed_twice,
         "redelivered_updates": stats.redelivered,
         "relayed_messages": stats.relayed_total,
+        "case_topics": telegram.topics_created,
+        "group_busiest_minute": busiest_minute(telegram.group_times),
     }
     print(json.dumps(result, ensure_ascii=False))
+    print(figures, file=sys.stderr)  # what /stats says of the run's hand-offs
     if args.out:
         with args.out.open("a", encoding="utf-8") as out:
             out.write("| " + " | ".join(str(v) for v in result.values()) + " |\n")
