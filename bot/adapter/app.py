@@ -33,6 +33,7 @@ from bot.adapter.handoff import card_worker, checkin_job, queue_job
 from bot.adapter.services import RelaisApp, Services
 from bot.adapter.transport import RetryingRequest
 from bot.engine import EngineUnavailable, RasaClient
+from bot.responses import load_responses
 from bot.settings import Settings
 from bot.storage.cipher import ChatCipher
 from bot.storage.db import make_engine, session_factory, upgrade
@@ -98,13 +99,17 @@ async def scope_commands(bot: Bot, svc: Services) -> None:
     """Each audience's command menu: every private chat gets the people's, each volunteer's chat the
     volunteers', a coordinator's /stats. A chat Telegram does not know yet (never opened) is skipped."""
 
-    def menu(names: Iterable[str]) -> list[BotCommand]:
-        return [BotCommand(name, svc.render(f"utter_command_{name}")) for name in names]
+    def menu(names: Iterable[str], audience: str = "") -> list[BotCommand]:
+        def words(name: str) -> str:
+            specific = f"utter_command_{audience}_{name}"  # e.g. /aide says the volunteers' commands
+            return svc.render(specific if specific in load_responses() else f"utter_command_{name}")
+
+        return [BotCommand(name, words(name)) for name in names]
 
     scopes: list[tuple[BotCommandScope, list[BotCommand]]] = [
         (BotCommandScopeAllPrivateChats(), menu(PEOPLE_COMMANDS))
     ]
-    volunteers = menu(["aide", *VOLUNTEER_COMMANDS])
+    volunteers = menu(["aide", *VOLUNTEER_COMMANDS], "volunteer")
     scopes += [(BotCommandScopeChat(uid), volunteers) for uid in sorted(svc.settings.helpline_volunteer_ids)]
     coordinators = svc.settings.helpline_coordinator_ids - svc.settings.helpline_volunteer_ids
     scopes += [(BotCommandScopeChat(uid), menu(COORDINATOR_COMMANDS)) for uid in sorted(coordinators)]

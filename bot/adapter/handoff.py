@@ -53,10 +53,13 @@ async def place(svc: Services, handoff: Handoff) -> cards.Place:
     )
 
 
-async def card_text(svc: Services, handoff: Handoff, now: datetime, moved: bool = False) -> str:
-    """What a volunteer sees of a request (bot/handoff/cards.py)."""
+async def card_text(
+    svc: Services, handoff: Handoff, now: datetime, moved: bool = False, holder: str | None = None
+) -> str:
+    """What a volunteer sees of a request (bot/handoff/cards.py); ``holder``: who holds it once a
+    transfer is done (the card is sent to them just before)."""
     where = await place(svc, handoff)
-    return cards.card_text(svc.render, handoff, now, svc.volunteer_number, where, moved=moved)
+    return cards.card_text(svc.render, handoff, now, svc.volunteer_number, where, moved=moved, holder=holder)
 
 
 # ---- One thread per case. With topics on in the bot's private chats (BotFather's threaded mode;
@@ -189,6 +192,7 @@ async def post_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime) ->
     """A new card at the bottom of the volunteers' group; its message id (None if no group)."""
     if svc.settings.helpline_chat_id is None:
         return None
+    await svc.group_pacer.wait()
     message = await bot.send_message(
         svc.settings.helpline_chat_id,
         await card_text(svc, handoff, now),
@@ -246,7 +250,7 @@ async def _late_alert(bot: Bot, svc: Services, handoff: Handoff, now: datetime) 
         svc.render(
             "utter_volunteer_late",
             ticket=handoff.ticket,
-            urgency=svc.render(f"utter_volunteer_urgency_{handoff.urgency}"),
+            urgency=svc.render(f"utter_volunteer_urgency_icon_{handoff.urgency}"),
             waiting=cards.waiting_time(handoff, now),
         )
     )
@@ -255,6 +259,7 @@ async def _late_alert(bot: Bot, svc: Services, handoff: Handoff, now: datetime) 
         if handoff.card_message_id
         else None
     )
+    await svc.group_pacer.wait()
     await bot.send_message(
         svc.settings.helpline_chat_id,  # type: ignore[arg-type]
         f"{text} {mentions}".strip(),
@@ -267,6 +272,7 @@ async def _edit_card(bot: Bot, svc: Services, handoff: Handoff, now: datetime, m
     """Edit the card in place; a failed edit is only logged."""
     assert svc.settings.helpline_chat_id is not None and handoff.card_message_id
     text = await card_text(svc, handoff, now, moved=moved)
+    await svc.group_pacer.wait()
     try:
         await bot.edit_message_text(
             text,
@@ -318,6 +324,7 @@ async def request(
             open_hours=svc.settings.helpline_hours.is_open(now),
             volunteers=list(svc.volunteers),
             default_capacity=svc.settings.volunteer_capacity,
+            staffed=svc.settings.helpline_hours.is_open,
         )
     )
     handoff = result.handoff
@@ -370,20 +377,35 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
             else:
                 try:
                     text = svc.cipher.decrypt_text(body)
-                    if for_volunteer:  # protected: a volunteer cannot forward or save the person's words
-                        await bot.send_message(
-                            target.chat_id, text, message_thread_id=target.topic_id, protect_content=True
-                        )
+                    if for_volunteer:
+                        await _to_volunteer_thread(bot, target.chat_id, target.topic_id, text, outbox_id)
                     else:
                         await send_user(bot, svc, target.pseudonym, target.chat_id, text)
                 except Forbidden:
                     log.warning("relay_forbidden outbox=%s", outbox_id)  # blocked the bot: nothing more to do
+                except BadRequest as error:  # refused for good (chat gone...): retrying would hold the queue
+                    log.warning("relay_refused outbox=%s error=%s", outbox_id, type(error).__name__)
                 except TelegramError as error:
                     log.warning("relay_retry_later outbox=%s error=%s", outbox_id, type(error).__name__)
                     break  # keep the order: the job tries again from this message
                 sent += 1
             await svc.in_db(partial(delivered, outbox_id=outbox_id))
     return sent
+
+
+async def _to_volunteer_thread(
+    bot: Bot, chat_id: int, topic_id: int | None, text: str, outbox_id: int
+) -> None:
+    """The person's words to their volunteer, protected (no forwarding, no saving), in the case's
+    thread; if Telegram refuses the thread (the volunteer deleted it), in their chat itself: the
+    ticket leads every relayed text, and a message must never wait behind a thread that is gone."""
+    try:
+        await bot.send_message(chat_id, text, message_thread_id=topic_id, protect_content=True)
+    except BadRequest as error:
+        if topic_id is None:
+            raise
+        log.warning("relay_thread_refused outbox=%s error=%s", outbox_id, type(error).__name__)
+        await bot.send_message(chat_id, text, protect_content=True)
 
 
 async def checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:

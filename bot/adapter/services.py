@@ -16,6 +16,7 @@ from typing import Any, TypeAlias, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application, ContextTypes
 
+from bot.adapter.transport import GroupPacer
 from bot.engine import RasaClient
 from bot.pseudonym import pseudonym
 from bot.responses import filled, render
@@ -54,6 +55,7 @@ class Services:
     # Cards waiting for the card worker (handoff.py): (operation, hand-off id), each once.
     card_ops: asyncio.Queue[tuple[str, int]] = field(default_factory=asyncio.Queue)
     card_pending: set[tuple[str, int]] = field(default_factory=set)
+    group_pacer: GroupPacer = field(default_factory=GroupPacer)  # the card worker's 20 a minute
     # Volunteers by pseudonym → Telegram id, from the allowlist only (never stored).
     volunteers: dict[str, int] = field(init=False)
     # SQLite answers in-process: known once, from the engine the sessions are bound to.

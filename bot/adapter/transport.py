@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from typing import Any
 
 from telegram.error import NetworkError, TimedOut
@@ -54,3 +56,27 @@ class RetryingRequest(HTTPXRequest):
                 log.warning("telegram_server_error method=%s code=%s attempt=%s", endpoint, code, attempt + 1)
             await asyncio.sleep(self.first_backoff_s * 2**attempt)
         raise AssertionError("unreachable")
+
+
+class GroupPacer:
+    """At most ``per_minute`` messages (posts and edits) to the volunteers' group in any 60 seconds.
+
+    Telegram allows a bot about 20 messages a minute in one group. PTB's AIORateLimiter meters the
+    same 20 a minute as a leaky bucket that starts full: a burst of 20, then one every 3 s, so up to
+    39 in a sliding minute (measured by make loadtest) and Telegram's 429s. The card worker is the
+    group's only writer; it waits here before each call, so no minute ever holds more than 20.
+    """
+
+    def __init__(self, per_minute: int = 20, window_s: float = 60.0) -> None:
+        self.per_minute, self.window_s = per_minute, window_s
+        self.sent: deque[float] = deque()
+
+    async def wait(self) -> None:
+        while True:
+            now = time.monotonic()
+            while self.sent and now - self.sent[0] >= self.window_s:
+                self.sent.popleft()
+            if len(self.sent) < self.per_minute:
+                self.sent.append(now)
+                return
+            await asyncio.sleep(self.window_s - (now - self.sent[0]))

@@ -115,14 +115,20 @@ async def _country(svc: Services, pseudo: str) -> str:
         return svc.settings.default_country
 
 
-async def _learned_crisis(svc: Services, pseudo: str, text: str) -> bool:
+async def _relayed_danger(svc: Services, pseudo: str, text: str, cid: str) -> PersonSaid | None:
     """During a relay the engine is not asked to answer, but its triage model still reads each
-    message (NLU only, /model/parse): True when it says critical. The engine down: the lexicon alone."""
+    relayed message the lexicon let through (NLU only, /model/parse): a danger said indirectly gets
+    the same alert, a moment later (the caller sends the contacts). The engine down: the lexicon alone."""
     try:
-        return await svc.engine.urgency(pseudo, text) == CRITICAL
+        critical = await svc.engine.urgency(pseudo, text) == CRITICAL
     except EngineUnavailable:
         log.warning("relay_triage_unavailable pseudonym=%s", pseudo)
-        return False
+        return None
+    if not critical:
+        return None
+    return await svc.in_db(
+        partial(learned_crisis, cipher=svc.cipher, pseudonym=pseudo, render=svc.render, correlation=cid)
+    )
 
 
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -157,14 +163,8 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
         return
     if relaying:
         raised_id = turn.raised
-        if not crisis and await _learned_crisis(svc, pseudo, text):
-            # The lexicon let it through, the triage model reads a danger said indirectly: the same
-            # contacts and alert as a lexicon match, a moment later.
-            said = await svc.in_db(
-                partial(
-                    learned_crisis, cipher=svc.cipher, pseudonym=pseudo, render=svc.render, correlation=cid
-                )
-            )
+        if not crisis:
+            said = await _relayed_danger(svc, pseudo, text, cid)
             crisis = said is not None
             raised_id = said.handoff.id if said is not None and said.raised else raised_id
         if crisis:  # the volunteer is alerted, and the person still gets the contacts first
@@ -501,13 +501,16 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if choice == "handoff:cancel" and handoff is not None:
         svc.card("edit", handoff.id)
         await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_cancelled")
+        await relay.rename_topic(context.bot, svc, handoff)  # « ☑️ #K7QX · close »
+        await relay.hide_context(context.bot, svc, handoff, handoff.volunteer)
     key = in_register(key, audience)
     text = svc.render(key, country, open_now=relay.open_now(svc, country, now))
     await relay.send_user(context.bot, svc, pseudo, chat_id, text, reply_markup=relay.user_keyboard(svc, key))
     if choice.startswith("context:") and handoff is not None:
         if handoff.context_consent:
             await relay.show_context(context.bot, svc, handoff)
-        else:
+        else:  # « Non », or « Non » after « Oui »: what was shown goes
+            await relay.hide_context(context.bot, svc, handoff, handoff.volunteer)
             await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_context_declined")
 
 
@@ -584,12 +587,14 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except DuplicateUpdate:
             return
         if said is not None:
+            learned = None if crisis else await _relayed_danger(svc, pseudo, text, cid)
+            crisis, raised = crisis or learned is not None, said.raised or bool(learned and learned.raised)
             if crisis:
                 country, audience, chosen = await _standing(svc, pseudo)
                 contacts = html.escape(crisis_contacts(svc, country, audience, chosen))
                 await relay.send_user(context.bot, svc, pseudo, chat.id, contacts, parse_mode=ParseMode.HTML)
             await relay.deliver_pending(context.bot, svc)
-            if said.raised:
+            if raised:
                 svc.card("edit", said.handoff.id)
                 await relay.rename_topic(context.bot, svc, said.handoff)
             return

@@ -109,13 +109,14 @@ TICKET_IN_TEXT = re.compile(r"#([A-Z2-9]{4})\b")
 
 def _replied_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
     """The ticket of the bot's message a volunteer answers (a relayed « #K7QX › … », a card, an
-    alert): Telegram fills the quoted message, so it cannot be forged."""
+    alert): Telegram fills the quoted message, so it cannot be forged. A message naming several
+    tickets (the /ticket list, a refusal) ties to none: that would be a guess."""
     message = update.effective_message
     replied = message.reply_to_message if message else None
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return None
-    found = TICKET_IN_TEXT.search(replied.text or "")
-    return found.group(1) if found else None
+    found = set(TICKET_IN_TEXT.findall(replied.text or ""))
+    return found.pop() if len(found) == 1 else None  # a list of tickets names none of them
 
 
 async def _reply(
@@ -425,7 +426,7 @@ async def on_transfer_to(
                 "utter_volunteer_transferred_to",
                 number=svc.volunteer_number(volunteer),
                 ticket=ticket,
-                card=await card_text(svc, handoff, now),
+                card=await card_text(svc, handoff, now, holder=target),
                 alerts=said,
             ),
             message_thread_id=topic,
@@ -583,6 +584,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     allowed = svc.settings.helpline_volunteer_ids | svc.settings.helpline_coordinator_ids
     if user is None or user.id not in allowed:
         log.warning("stats_refused")
+        await _audit_refusal(svc, None, "not_allowed")
         if update.effective_chat is not None:
             await context.bot.send_message(
                 update.effective_chat.id, svc.render("utter_volunteer_not_allowed")

@@ -69,11 +69,15 @@ def _steps(keys: list[str]) -> str:
     return f"{len(keys)} ({', '.join(numbers)})" if numbers else str(len(keys))
 
 
-def _status(render: Render, handoff: Handoff, volunteer_number: Callable[[str], int], moved: bool) -> str:
+def _status(
+    render: Render, handoff: Handoff, volunteer_number: Callable[[str], int], moved: bool, holder: str | None
+) -> str:
     if moved:
         return render("utter_volunteer_status_moved")
     if handoff.status == Status.CLAIMED:
-        return render("utter_volunteer_status_claimed", number=volunteer_number(handoff.volunteer or ""))
+        return render(
+            "utter_volunteer_status_claimed", number=volunteer_number(holder or handoff.volunteer or "")
+        )
     if handoff.status == Status.QUEUED and handoff.announcements > 1:
         return render("utter_volunteer_status_reannounced", count=handoff.announcements - 1)
     return render(f"utter_volunteer_status_{handoff.status}")
@@ -92,13 +96,14 @@ def card_text(
     volunteer_number: Callable[[str], int],
     place: Place,
     moved: bool = False,
+    holder: str | None = None,
 ) -> str:
     """What a volunteer sees of a request; a card ``moved`` to the bottom of the group is one line."""
     minor = {True: "yes", False: "no", None: None}[handoff.minor]
     values = {
         "icon": _icon(render, handoff),
         "ticket": handoff.ticket,
-        "status": _status(render, handoff, volunteer_number, moved),
+        "status": _status(render, handoff, volunteer_number, moved, holder),
     }
     if moved:
         return render("utter_volunteer_card_moved", **values)

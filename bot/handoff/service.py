@@ -86,15 +86,20 @@ def request(
     open_hours: bool,
     volunteers: Sequence[str],
     default_capacity: int,
+    staffed: Callable[[datetime], bool],
 ) -> Requested:
     """Queue a request (labels only), or raise the urgency of the open one.
 
-    ``team``: a volunteers' group is configured; ``open_hours``: the helpline is staffed now;
-    ``volunteers``: the allowlist's pseudonyms (who could have room).
+    ``team``: a volunteers' group is configured; ``open_hours``: the helpline is staffed now
+    (``staffed``: at any moment); ``volunteers``: the allowlist's pseudonyms (who could have room).
     """
     if is_blocked(session, pseudonym, now):
         return Requested("utter_handoff_blocked", None, False)
+    waiting = open_handoff(session, pseudonym)
+    before = waiting.urgency if waiting is not None else None
     handoff, new = request_handoff(session, pseudonym, {**KNOWN, **payload}, trigger, now)
+    if not new and handoff.urgency != before:  # raised while waiting: the card, /file and /stats say so
+        record_event(session, "handoff_raised", pseudonym, ticket=handoff.ticket, urgency=handoff.urgency)
     if new:
         record_event(
             session,
@@ -117,7 +122,7 @@ def request(
     if not open_hours or free_volunteers(session, volunteers, default_capacity) == 0:
         handoff.nobody_told = True
         return Requested("utter_handoff_nobody", handoff, new)
-    wait = usual_wait_s(session, handoff.urgency, now)
+    wait = usual_wait_s(session, handoff.urgency, now, staffed)
     return Requested("utter_handoff_queued", handoff, new, queue_place(session, handoff), wait)
 
 
@@ -378,6 +383,14 @@ def block_held(
     return handoff, until
 
 
+def _answered(session: Session, pseudonym: str, ticket: str, event_type: str) -> bool:
+    """Whether the person already gave this answer for this chat (the first one counts)."""
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.pseudonym == pseudonym, AuditEvent.event_type == event_type)
+    )
+    return any(e.details.get("ticket") == ticket for e in events)
+
+
 def answer_survey(
     session: Session, pseudonym: str, choice: str, now: datetime, checkin_after: timedelta
 ) -> str:
@@ -395,9 +408,10 @@ def answer_survey(
             record_event(session, "handoff_feedback", pseudonym, ticket=closed.ticket, useful=answer)
         return "utter_handoff_feedback_thanks"
     if choice.startswith("survey:return:"):
-        record_event(
-            session, "handoff_survey", pseudonym, ticket=closed.ticket, question="return", answer=answer
-        )
+        if not _answered(session, pseudonym, closed.ticket, "handoff_survey"):
+            record_event(
+                session, "handoff_survey", pseudonym, ticket=closed.ticket, question="return", answer=answer
+            )
         return "utter_handoff_checkin_offer"
     if choice == "checkin:yes":
         conversation.checkin_due = now + checkin_after
@@ -406,7 +420,8 @@ def answer_survey(
     if choice == "checkin:no":
         conversation.checkin_due = None
         return "utter_handoff_checkin_declined"
-    record_event(session, "checkin_answer", pseudonym, ticket=closed.ticket, answer=answer)
+    if not _answered(session, pseudonym, closed.ticket, "checkin_answer"):
+        record_event(session, "checkin_answer", pseudonym, ticket=closed.ticket, answer=answer)
     return "utter_handoff_checkin_better" if answer == "better" else "utter_handoff_checkin_worse"
 
 
@@ -516,11 +531,14 @@ def keep_topic(session: Session, handoff_id: int, volunteer: str, topic_id: int)
 
 def consent(session: Session, pseudonym: str, given: bool) -> Handoff | None:
     """The person's one tap: may their volunteer read what they wrote to the bot before? Only while a
-    volunteer holds their request (None otherwise: an old button)."""
+    volunteer holds their request, once per claim; « Non » after « Oui » withdraws it (None
+    otherwise: an old or repeated button)."""
     handoff = open_handoff(session, pseudonym)
     if handoff is None or handoff.status != Status.CLAIMED:
         return None
-    handoff.context_consent = given
+    if handoff.context_consent is not None and (given or not handoff.context_consent):
+        return None  # answered already: a second « Oui » shows nothing twice
+    handoff.context_consent = given  # a first answer, or « Non » after « Oui »: withdrawn
     record_event(session, "context_shared" if given else "context_declined", pseudonym, ticket=handoff.ticket)
     return handoff
 

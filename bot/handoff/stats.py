@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff.cards import Render
+from bot.storage.handoffs import aware
 from bot.storage.models import AuditEvent
 from core.labels import URGENCIES
 
@@ -77,9 +78,9 @@ def _events(session: Session, since: datetime) -> Sequence[AuditEvent]:
     return session.scalars(query).all()
 
 
-def figures(session: Session, since: datetime) -> Figures:
-    """Requests made since ``since``, and what became of them; volunteers' chats and survey answers
-    given in the same period."""
+def figures(session: Session, since: datetime, staffed: Callable[[datetime], bool] | None = None) -> Figures:
+    """Requests made since ``since`` (only those made while ``staffed`` says the team was on duty,
+    if given), and what became of them; volunteers' chats and survey answers given in the period."""
     events = _events(session, since)
     requests: dict[str, Request] = {}
     out = Figures()
@@ -110,6 +111,8 @@ def figures(session: Session, since: datetime) -> Figures:
             question = str(details.get("question", ""))
             out.survey.setdefault(question, Counter())[str(details.get("answer"))] += 1
     for request in requests.values():
+        if staffed is not None and not staffed(aware(request.at)):
+            continue
         out.requests[request.urgency] += 1
         out.abandoned += request.cancelled_before_claim
         if request.claimed_at is not None:
@@ -118,10 +121,13 @@ def figures(session: Session, since: datetime) -> Figures:
     return out
 
 
-def usual_wait_s(session: Session, urgency: str, now: datetime) -> float | None:
-    """The median time to claim of this urgency over the last 7 days (None with too few claims):
-    what a person waiting is told, rather than a promise nobody measured."""
-    waits = figures(session, now - timedelta(days=7)).waits_s.get(urgency, [])
+def usual_wait_s(
+    session: Session, urgency: str, now: datetime, staffed: Callable[[datetime], bool]
+) -> float | None:
+    """The median time to claim of this urgency over the last 7 days, for requests made while the
+    team was on duty (a night request claimed in the morning says nothing of the wait now); None
+    with too few claims: what a person waiting is told, rather than a promise nobody measured."""
+    waits = figures(session, now - timedelta(days=7), staffed).waits_s.get(urgency, [])
     return percentile(waits, 0.5) if len(waits) >= MIN_SAMPLES else None
 
 

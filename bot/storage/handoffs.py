@@ -310,11 +310,14 @@ def keep_card(session: Session, handoff_id: int, card: int | None) -> None:
 def block(
     session: Session, pseudonym: str, reason: str, by_volunteer: str, now: datetime, days: int
 ) -> datetime:
-    """Keep ``pseudonym`` from the volunteers for ``days``; a block already running keeps its expiry.
-    Returns the expiry."""
+    """Keep ``pseudonym`` from the volunteers for ``days``; a block still running keeps its expiry, an
+    expired one (not purged yet) is replaced. Returns the expiry."""
     existing = session.get(Block, pseudonym)
-    if existing is not None:
+    if existing is not None and aware(existing.until) > now:
         return aware(existing.until)
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
     until = now + timedelta(days=days)
     session.add(
         Block(pseudonym=pseudonym, reason=reason[:20], by_volunteer=by_volunteer, at=now, until=until)

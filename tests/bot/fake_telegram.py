@@ -29,6 +29,7 @@ class FakeTelegram:
     failures: list[int] = field(default_factory=list)
     # Topics in the bot's private chats (BotFather's threaded mode), as getMe reports them.
     topics: bool = True
+    gone_threads: set[int] = field(default_factory=set)  # topics a volunteer deleted: sending there fails
     next_thread_id: int = 500
 
     def push(self, update: dict[str, Any]) -> None:
@@ -115,16 +116,22 @@ def running(fake: FakeTelegram, quiet: bool = False) -> Iterator[FakeTelegram]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             method = self.path.rsplit("/", 1)[-1]
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            params = _params(body, self.headers.get("Content-Type", ""))
             with fake.lock:
                 failure = fake.failures.pop(0) if method == "sendMessage" and fake.failures else None
+            if method == "sendMessage" and params.get("message_thread_id") in fake.gone_threads:
+                failure = 400
             if failure is not None:
-                description = "Too Many Requests: retry after 1" if failure == 429 else "Bad Gateway"
+                description = {
+                    429: "Too Many Requests: retry after 1",
+                    400: "Bad Request: message thread not found",
+                }.get(failure, "Bad Gateway")
                 error: dict[str, Any] = {"ok": False, "error_code": failure, "description": description}
                 if failure == 429:
                     error["parameters"] = {"retry_after": 1}
                 payload, status = json.dumps(error).encode(), failure
             else:
-                result = fake.answer(method, _params(body, self.headers.get("Content-Type", "")))
+                result = fake.answer(method, params)
                 payload, status = json.dumps({"ok": True, "result": result}).encode(), 200
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -73,6 +73,22 @@ def test_every_placeholder_is_one_the_adapter_can_fill(key: str, variation: dict
         assert re.fullmatch(r"[a-z_]+", name), f"{key}: {{{name}}} is not filled by render"
 
 
+def test_every_register_variant_offers_the_same_buttons_as_its_base() -> None:
+    """A parent must be able to do what a teen can: « Annuler ma demande » under « Votre demande est
+    dans la file » was lost once by a response inserted between the text and its buttons."""
+    raw: dict[str, Any] = {}
+    for path in sorted(Path("responses").glob("*.yml")):
+        raw |= (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+
+    def payloads(key: str) -> list[list[str]]:
+        return [[b["payload"] for b in v.get("buttons") or []] for v in raw[key]]
+
+    for key in raw:
+        for suffix in ("_parent", "_witness"):
+            if key.endswith(suffix) and key.removesuffix(suffix) in raw:
+                assert payloads(key) == payloads(key.removesuffix(suffix)), key
+
+
 def test_the_crisis_reply_carries_the_emergency_contacts() -> None:
     text = default_directory().fill(load_responses()[CRISIS_REPLY], "FR")
     for number in EMERGENCY_NUMBERS:

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from bot.adapter.app import build_application
 from bot.adapter.services import RelaisApp
+from bot.adapter.transport import GroupPacer
 from bot.settings import Settings
 from bot.storage.db import make_engine, session_factory
 from bot.storage.models import AuditEvent, Handoff, Outbox
@@ -307,6 +308,10 @@ async def test_with_two_cases_open_a_reply_reaches_the_person_of_its_thread_and_
     await asyncio.sleep(0.3)
     assert not any("toujours là" in t for t in w.to(ALICE) + w.to(BOB))
 
+    # Answering the refusal, which names both cases, names neither: refused again.
+    w.says(CLAIRE, "c'était pour Lucas", answering=refusal)
+    assert await w.count(CLAIRE, "je n'ai envoyé ce message à personne", 2) == 2
+
     # Answering one of Lucas's relayed messages ties the reply to Lucas, and says so.
     w.says(BOB, "depuis la rentrée")
     quoted = await w.until(CLAIRE, f"#{harassment} › depuis la rentrée")
@@ -331,7 +336,7 @@ async def test_with_two_cases_open_a_reply_reaches_the_person_of_its_thread_and_
         refused = session.scalars(
             select(AuditEvent).where(AuditEvent.event_type == "volunteer_refused")
         ).all()
-        assert [e.details["reason"] for e in refused] == ["ambiguous", "not_held"]  # audited, no text
+        assert [e.details["reason"] for e in refused] == ["ambiguous", "ambiguous", "not_held"]  # no text
         assert all(set(e.details) == {"reason"} for e in refused)
     engine.dispose()
 
@@ -378,6 +383,7 @@ async def test_after_a_transfer_the_old_thread_relays_nothing_and_the_new_holder
     w.presses(CLAIRE, f"transfer:{ticket}:2")
     handed = await w.until(DAVID, f"te passe #{ticket}")
     assert "critique" in handed and "Pays : France" in handed  # the card as it is now, not as claimed
+    assert "prise en charge par bénévole n°2" in handed
     new_thread = w.thread_of(DAVID, ticket)
     assert any(
         e["message_thread_id"] == old_thread and "transférée" in e["name"]
@@ -433,6 +439,26 @@ async def test_with_consent_the_volunteer_reads_what_the_person_wrote_before_unt
     deleted = await w.telegram.wait_for(1, "deleteMessages")
     assert int(deleted[0]["chat_id"]) == CLAIRE["id"] and len(deleted[0]["message_ids"]) == 1
     assert [h.context_messages for h in w.handoffs()] == [[]]
+
+
+async def test_consent_counts_once_per_claim_and_a_no_after_yes_takes_the_context_back(world: World) -> None:
+    w = world
+    w.says(ALICE, "il a des photos de moi")
+    await w.until(ALICE, "écoute")
+    ticket = await claimed_by_claire(w)
+    w.presses(ALICE, "context:yes")
+    await w.until(CLAIRE, f"📜 #{ticket}")
+    w.presses(ALICE, "context:yes")  # pressed again: shown once
+    await w.count(ALICE, "Ce bouton", 1)
+    assert await w.count(CLAIRE, "📜", 1) == 1
+    w.presses(ALICE, "context:no")  # changed her mind
+    await w.until(ALICE, "rien n'est montré")
+    deleted = await w.telegram.wait_for(1, "deleteMessages")
+    assert int(deleted[0]["chat_id"]) == CLAIRE["id"]
+    assert await w.until(CLAIRE, "préfère raconter")
+    w.presses(ALICE, "context:yes")  # the no stands: nothing is shown again
+    await w.count(ALICE, "Ce bouton", 2)
+    assert await w.count(CLAIRE, "📜", 1) == 1
 
 
 async def test_without_consent_nothing_is_shown_and_a_transfer_carries_the_alerts(world: World) -> None:
@@ -503,10 +529,10 @@ async def test_a_request_waiting_past_its_target_alerts_the_coordinators_once(wo
     w.says(ALICE, "je veux parler à quelqu'un")
     await w.until(GROUP, "Demande #")
     ticket = w.card_ticket()
-    late = await w.until(GROUP, f"⏰ #{ticket} attend depuis", timeout_s=6)
+    late = await w.until(GROUP, f"⏰ 🟠 #{ticket} attend depuis", timeout_s=6)
     [sent] = [p for p in w.telegram.sent() if p["text"] == late]
     assert 'href="tg://user?id=7100"' in late and sent["parse_mode"] == "HTML"
-    assert "haute" in late
+    assert "🟠" in late
     await asyncio.sleep(1.5)
     assert await w.count(GROUP, "⏰", 1) == 1  # once per stay in the queue
     w.presses(CLAIRE, f"claim:{ticket}", in_group=True)
@@ -630,6 +656,9 @@ async def test_a_burst_of_requests_is_answered_at_once_while_cards_wait_for_the_
     world: World,
 ) -> None:
     # Telegram lets a bot post about 20 messages a minute in a group: 24 requests at once exceed it.
+    # The pacer's minute is 3 s here, so that the last card comes within the test.
+    assert world.app is not None
+    world.app.bot_data["services"].group_pacer = GroupPacer(per_minute=20, window_s=3.0)
     people = [{"id": 5560000 + n, "first_name": f"P{n}"} for n in range(24)]
     for person in people:
         world.says(person, "je veux parler à quelqu'un")
@@ -719,6 +748,23 @@ async def test_a_danger_said_indirectly_during_the_relay_is_read_by_the_model_an
     assert w.to(CLAIRE).index(next(t for t in w.to(CLAIRE) if indirect in t)) < w.to(CLAIRE).index(
         next(t for t in w.to(CLAIRE) if "ALERTE" in t)
     )  # the alert follows the message it is about
+
+
+async def test_a_thread_the_volunteer_deleted_never_holds_the_relay(world: World) -> None:
+    """Telegram refuses a message to a topic that is gone: it goes to the volunteer's chat itself, and
+    the messages behind it (for every case) are not held."""
+    w = world
+    ticket = await claimed_by_claire(w)
+    w.telegram.gone_threads.add(w.thread_of(CLAIRE, ticket))
+    w.says(ALICE, "tu es toujours là ?")
+    moved = await w.until(CLAIRE, f"#{ticket} › tu es toujours là ?")
+    assert not w.sent_to(CLAIRE, moved)[-1].get("message_thread_id")
+    w.says(ALICE, "allo")
+    await w.until(CLAIRE, f"#{ticket} › allo")
+    engine = make_engine(w.settings.database_url)
+    with session_factory(engine)() as session:
+        assert session.scalars(select(Outbox)).all() == []  # nothing left waiting behind the thread
+    engine.dispose()
 
 
 async def test_a_flood_during_the_relay_never_drops_a_crisis_message(world: World) -> None:

@@ -167,7 +167,8 @@ def test_a_block_outlives_oubli_but_not_its_expiry(database: Database) -> None:
     with transaction(factory) as session:
         assert is_blocked(session, "p1", NOW + timedelta(days=6))
         assert not is_blocked(session, "p1", NOW + timedelta(days=8))  # expired, even before the purge
-        purge(session, NOW + timedelta(days=8), retention_days=30)
+        assert block(session, "p1", "abuse", "v1", NOW + timedelta(days=8), 30) == NOW + timedelta(days=38)
+        purge(session, NOW + timedelta(days=39), retention_days=30)  # expired, then purged
         assert session.scalars(select(Block)).all() == []
 
 
