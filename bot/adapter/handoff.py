@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -135,9 +135,7 @@ async def show_context(bot: Bot, svc: Services, handoff: Handoff) -> None:
         ]
     chat = svc.volunteers[handoff.volunteer]
     shown = [
-        (
-            await bot.send_message(chat, part.text, message_thread_id=handoff.topic_id, protect_content=True)
-        ).message_id
+        (await in_thread(bot, chat, part.text, handoff.topic_id, protect_content=True)).message_id
         for part in bundle(parts)
     ]
     await svc.in_db(partial(service.keep_context, handoff_id=handoff.id, message_ids=shown))
@@ -154,14 +152,6 @@ async def hide_context(bot: Bot, svc: Services, handoff: Handoff, volunteer: str
         log.info("context_not_deleted ticket=%s error=%s", handoff.ticket, type(error).__name__)
 
 
-async def to_volunteer(bot: Bot, svc: Services, handoff: Handoff, text: str, **kwargs: Any) -> None:
-    """A message about a case to the volunteer holding it, in the case's thread."""
-    if handoff.volunteer in svc.volunteers:
-        await bot.send_message(
-            svc.volunteers[handoff.volunteer], text, message_thread_id=handoff.topic_id, **kwargs
-        )
-
-
 def keyboard(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """One button per row: (title, callback data)."""
     return InlineKeyboardMarkup(
@@ -175,16 +165,15 @@ def claim_keyboard(svc: Services, handoff: Handoff) -> InlineKeyboardMarkup | No
     return keyboard([(svc.render("utter_volunteer_claim_button"), f"claim:{handoff.ticket}")])
 
 
-async def notify_volunteer(
-    bot: Bot, svc: Services, handoff: Handoff, key: str, in_thread: bool = True
-) -> None:
+async def notify_volunteer(bot: Bot, svc: Services, handoff: Handoff, key: str, thread: bool = True) -> None:
     """Tell the volunteer holding ``handoff`` (if any) what happened to it, in the case's thread (or in
     their chat itself when the thread is about to be deleted)."""
     if handoff.volunteer in svc.volunteers:
-        await bot.send_message(
+        await in_thread(
+            bot,
             svc.volunteers[handoff.volunteer],
             svc.render(key, ticket=handoff.ticket),
-            message_thread_id=handoff.topic_id if in_thread else None,
+            handoff.topic_id if thread else None,
         )
 
 
@@ -377,8 +366,8 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
             else:
                 try:
                     text = svc.cipher.decrypt_text(body)
-                    if for_volunteer:
-                        await _to_volunteer_thread(bot, target.chat_id, target.topic_id, text, outbox_id)
+                    if for_volunteer:  # protected: a volunteer cannot forward or save the person's words
+                        await in_thread(bot, target.chat_id, text, target.topic_id, protect_content=True)
                     else:
                         await send_user(bot, svc, target.pseudonym, target.chat_id, text)
                 except Forbidden:
@@ -393,19 +382,17 @@ async def deliver_pending(bot: Bot, svc: Services) -> int:
     return sent
 
 
-async def _to_volunteer_thread(
-    bot: Bot, chat_id: int, topic_id: int | None, text: str, outbox_id: int
-) -> None:
-    """The person's words to their volunteer, protected (no forwarding, no saving), in the case's
-    thread; if Telegram refuses the thread (the volunteer deleted it), in their chat itself: the
-    ticket leads every relayed text, and a message must never wait behind a thread that is gone."""
+async def in_thread(bot: Bot, chat_id: int, text: str, thread: int | None, **kwargs: Any) -> Message:
+    """A message to a volunteer in a case's thread; if Telegram refuses the thread (the volunteer
+    deleted it), in their chat itself: every such message names its ticket, and nothing may wait
+    behind a thread that is gone."""
     try:
-        await bot.send_message(chat_id, text, message_thread_id=topic_id, protect_content=True)
+        return await bot.send_message(chat_id, text, message_thread_id=thread, **kwargs)
     except BadRequest as error:
-        if topic_id is None:
+        if thread is None:
             raise
-        log.warning("relay_thread_refused outbox=%s error=%s", outbox_id, type(error).__name__)
-        await bot.send_message(chat_id, text, protect_content=True)
+        log.warning("thread_refused error=%s", type(error).__name__)
+        return await bot.send_message(chat_id, text, **kwargs)
 
 
 async def checkin_job(context: ContextTypes.DEFAULT_TYPE) -> None:

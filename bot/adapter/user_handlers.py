@@ -433,7 +433,7 @@ async def on_oubli(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     handoff, message_ids = await svc.in_db(leave)
     if handoff is not None:
         svc.card("edit", handoff.id)
-        await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left", in_thread=False)
+        await relay.notify_volunteer(context.bot, svc, handoff, "utter_volunteer_user_left", thread=False)
         await relay.hide_context(context.bot, svc, handoff, handoff.volunteer)
         await relay.delete_topic(context.bot, svc, handoff)  # what the volunteer read of them goes too
     for start in range(0, len(message_ids), 100):  # Telegram deletes up to 100 at once, within 48 h
@@ -474,7 +474,9 @@ async def on_handoff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         conversation = session.get(Conversation, pseudo)  # already loaded by country_of: no second query
         audience = conversation.audience if conversation else "unknown"
         handoff = open_handoff(session, pseudo)
-        if choice == "handoff:keep" and handoff is not None:
+        if choice == "handoff:keep" and handoff is not None and handoff.status == Status.CLAIMED:
+            key = "utter_handoff_already_claimed"  # an old « Garder ma demande »: a volunteer is here
+        elif choice == "handoff:keep" and handoff is not None:
             key = "utter_handoff_kept"
             record_event(session, "handoff_kept", pseudo, ticket=handoff.ticket)
         elif choice == "handoff:cancel" and handoff is not None:

@@ -24,6 +24,7 @@ from bot.adapter.handoff import (
     card_text,
     deliver_pending,
     hide_context,
+    in_thread,
     keyboard,
     open_now,
     open_topic,
@@ -38,7 +39,7 @@ from bot.handoff.cards import waiting_time
 from bot.handoff.service import Case, Tie
 from bot.handoff.states import BLOCK_REASONS, VOLUNTEER_OUTCOMES
 from bot.responses import in_register
-from bot.storage.handoffs import claimed_by, volunteer_of, waiting
+from bot.storage.handoffs import TICKET_ALPHABET, claimed_by, volunteer_of, waiting
 from bot.storage.models import Handoff
 from bot.storage.repository import record_event
 from core.limits import MAX_MESSAGE_CHARS
@@ -104,7 +105,8 @@ def _thread(update: Update) -> int | None:
     return message.message_thread_id
 
 
-TICKET_IN_TEXT = re.compile(r"#([A-Z2-9]{4})\b")
+TICKET_IN_TEXT = re.compile(rf"#([{TICKET_ALPHABET}]{{4}})\b")
+RELAYED = re.compile(rf"^#([{TICKET_ALPHABET}]{{4}}) ›")  # a relayed text names its case first
 
 
 def _replied_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -115,7 +117,11 @@ def _replied_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     replied = message.reply_to_message if message else None
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return None
-    found = set(TICKET_IN_TEXT.findall(replied.text or ""))
+    text = replied.text or ""
+    relayed = RELAYED.match(text)
+    if relayed:  # « #K7QX › … »: the person's own words may name another code
+        return relayed.group(1)
+    found = set(TICKET_IN_TEXT.findall(text))
     return found.pop() if len(found) == 1 else None  # a list of tickets names none of them
 
 
@@ -126,7 +132,7 @@ async def _reply(
     outside a chat)."""
     chat = update.effective_chat or update.effective_user
     if chat is not None:
-        await context.bot.send_message(chat.id, text, reply_markup=markup, message_thread_id=_thread(update))
+        await in_thread(context.bot, chat.id, text, _thread(update), reply_markup=markup)
 
 
 async def _refuse(
@@ -304,7 +310,7 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Serv
             )
         summary = await card_text(svc, handoff, now)
         summary += "\n\n" + svc.render("utter_volunteer_claimed", ticket=ticket)
-        await context.bot.send_message(svc.volunteers[volunteer], summary, message_thread_id=topic)
+        await in_thread(context.bot, svc.volunteers[volunteer], summary, topic)
     except Forbidden:
         # The volunteer never opened a private chat with the bot: the request goes back.
         await svc.in_db(
@@ -420,7 +426,8 @@ async def on_transfer_to(
             if alerts
             else svc.render("utter_volunteer_transfer_no_alert")
         )
-        await context.bot.send_message(
+        await in_thread(
+            context.bot,
             svc.volunteers[target],
             svc.render(
                 "utter_volunteer_transferred_to",
@@ -429,7 +436,7 @@ async def on_transfer_to(
                 card=await card_text(svc, handoff, now, holder=target),
                 alerts=said,
             ),
-            message_thread_id=topic,
+            topic,
         )
     except Forbidden:
         await query.answer(svc.render("utter_volunteer_transfer_none"), show_alert=True)

@@ -761,6 +761,11 @@ async def test_a_thread_the_volunteer_deleted_never_holds_the_relay(world: World
     assert not w.sent_to(CLAIRE, moved)[-1].get("message_thread_id")
     w.says(ALICE, "allo")
     await w.until(CLAIRE, f"#{ticket} › allo")
+    w.presses(ALICE, "context:yes")  # the context, the notices: in her chat too
+    shown = await w.until(CLAIRE, f"📜 #{ticket}")
+    assert not w.sent_to(CLAIRE, shown)[-1].get("message_thread_id")
+    w.says(CLAIRE, "/fin")
+    await w.until(ALICE, "La conversation avec le ou la bénévole est terminée")
     engine = make_engine(w.settings.database_url)
     with session_factory(engine)() as session:
         assert session.scalars(select(Outbox)).all() == []  # nothing left waiting behind the thread
