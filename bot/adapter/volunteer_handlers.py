@@ -152,6 +152,15 @@ async def _refuse(
     await _reply(update, context, text)
 
 
+async def _chosen(update: Update, svc: Services) -> tuple[CallbackQuery, tuple[str, str] | None]:
+    """A press on one of _choose's buttons: its query, and the ticket and choice of its data
+    'action:TICKET:choice' (None if forged: refused and audited)."""
+    query = update.callback_query
+    assert query is not None
+    parts = await _button(query, svc, 3)
+    return query, (parts[1], parts[2]) if parts is not None else None
+
+
 QUESTIONS = {
     "transfer": "utter_volunteer_transfer_choose",
     "outcome": "utter_volunteer_outcome_question",
@@ -398,12 +407,10 @@ async def on_transfer_to(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> None:
     """The chosen volunteer receives the chat (only the current holder can transfer it)."""
-    query = update.callback_query
-    assert query is not None
-    parts = await _button(query, svc, 3)
-    if parts is None:
+    query, chosen = await _chosen(update, svc)
+    if chosen is None:
         return
-    _, ticket, number = parts
+    ticket, number = chosen
     target = next((v for v in svc.volunteers if str(svc.volunteer_number(v)) == number), None)
     now = svc.clock()
     handoff = await svc.in_db(
@@ -478,12 +485,10 @@ async def on_outcome(
     update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str
 ) -> None:
     """The outcome of a closed chat, chosen by the volunteer who closed it."""
-    query = update.callback_query
-    assert query is not None
-    parts = await _button(query, svc, 3)
-    if parts is None:
+    query, chosen = await _chosen(update, svc)
+    if chosen is None:
         return
-    _, ticket, outcome = parts
+    ticket, outcome = chosen
     saved = await svc.in_db(
         partial(service.record_outcome, ticket=ticket, volunteer=volunteer, outcome=outcome)
     )
@@ -509,12 +514,10 @@ async def on_bloquer(
 @volunteers_only
 async def on_block(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """Block the pseudonym of a chat the volunteer holds, with the reason audited; the chat closes."""
-    query = update.callback_query
-    assert query is not None
-    parts = await _button(query, svc, 3)
-    if parts is None:
+    query, chosen = await _chosen(update, svc)
+    if chosen is None:
         return
-    _, ticket, reason = parts
+    ticket, reason = chosen
     blocked = await svc.in_db(
         partial(service.block_held, ticket=ticket, volunteer=volunteer, reason=reason, now=svc.clock())
     )
@@ -631,12 +634,10 @@ async def on_reponses(
 @volunteers_only
 async def on_quick(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, volunteer: str) -> None:
     """A quick reply pressed: the reviewed text, for the person's country, goes to that case's person."""
-    query = update.callback_query
-    assert query is not None
-    parts = await _button(query, svc, 3)
-    if parts is None:
+    query, chosen = await _chosen(update, svc)
+    if chosen is None:
         return
-    _, ticket, choice = parts
+    ticket, choice = chosen
     now = svc.clock()
 
     def wrap(key: str, country: str) -> str:
